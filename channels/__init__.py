@@ -1,0 +1,1 @@
+"""Custom Rasa input channels: how citizens reach the assistant (web chat now; SMS and voice later)."""

@@ -1,0 +1,118 @@
+"""Starts the real hotline (scripts/start) on free ports in a scratch directory, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 900  # includes training the model on a fresh clone
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Hotline:
+    """A running hotline: its URLs, and a way to stop it."""
+
+    process: subprocess.Popen
+    var_dir: Path
+    rasa_url: str
+    backend_url: str
+    actions_url: str
+    service_token: str
+    output: list[str] = field(default_factory=list)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def log(self, name: str) -> str:
+        path = self.var_dir / "log" / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+def start_hotline(var_dir: Path, **extra_env: str) -> Hotline:
+    """Run scripts/start and return once it prints that the hotline is ready."""
+    ports = {name: free_port() for name in ("BACKEND_PORT", "ACTIONS_PORT", "RASA_PORT")}
+    token = uuid.uuid4().hex
+    env = {
+        **os.environ,
+        **{name: str(port) for name, port in ports.items()},
+        "HOTLINE_VAR": str(var_dir),
+        # Models are cached by fingerprint across test runs, in the project's var/.
+        "RASA_MODEL_DIR": str(ROOT / "var" / "models"),
+        "BACKEND_SERVICE_TOKEN": token,
+        "DATABASE_URL": f"sqlite:///{var_dir}/backend.db",
+        **extra_env,
+    }
+    for inherited in ("BACKEND_URL", "ACTION_ENDPOINT_URL", "RASA_TRACKER_DB", "RASA_ENDPOINTS"):
+        if inherited not in extra_env:
+            env.pop(inherited, None)
+    process = subprocess.Popen(
+        [str(ROOT / "scripts" / "start"), "--skip-install"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )
+    hotline = Hotline(
+        process=process, var_dir=var_dir,
+        rasa_url=f"http://127.0.0.1:{ports['RASA_PORT']}",
+        backend_url=f"http://127.0.0.1:{ports['BACKEND_PORT']}",
+        actions_url=f"http://127.0.0.1:{ports['ACTIONS_PORT']}",
+        service_token=token,
+    )
+    ready = threading.Event()
+
+    def follow_output() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            hotline.output.append(line.rstrip("\n"))
+            if line.startswith("hotline ready"):
+                ready.set()
+
+    threading.Thread(target=follow_output, daemon=True).start()
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while not ready.wait(timeout=1):
+        if process.poll() is not None or time.monotonic() > deadline:
+            hotline.stop()
+            raise RuntimeError("the hotline did not start:\n" + "\n".join(hotline.output[-60:]))
+    return hotline
+
+
+class Conversation:
+    """One citizen talking to the assistant over Rasa's REST channel."""
+
+    def __init__(self, rasa_url: str, sender: str | None = None) -> None:
+        self.url = f"{rasa_url}/webhooks/rest/webhook"
+        self.sender = sender or f"e2e-{uuid.uuid4().hex}"
+
+    def say(self, text: str) -> list[dict]:
+        reply = httpx.post(self.url, json={"sender": self.sender, "message": text}, timeout=30)
+        reply.raise_for_status()
+        return reply.json()
+
+    def say_text(self, text: str) -> str:
+        """The assistant's reply as one string (all its messages, button titles included)."""
+        parts = []
+        for message in self.say(text):
+            parts.append(message.get("text", ""))
+            parts.extend(button["title"] for button in message.get("buttons", []))
+        return "\n".join(part for part in parts if part)

@@ -1,0 +1,40 @@
+"""The trained model understands paraphrases it never saw (tests/nlu/paraphrases.yml)."""
+
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.bot.training_examples import examples_by_intent, normalised
+from tests.e2e.hotline_process import Hotline
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+PARAPHRASES = ROOT / "tests" / "nlu" / "paraphrases.yml"
+REQUIRED_ACCURACY = 0.90
+
+
+def test_paraphrases_are_not_in_the_training_data() -> None:
+    training = {normalised(text) for texts in examples_by_intent(ROOT / "training_data" / "nlu").values()
+                for text in texts}
+    paraphrases = [text for texts in examples_by_intent(PARAPHRASES).values() for text in texts]
+    assert len(paraphrases) >= 150
+    assert [text for text in paraphrases if normalised(text) in training] == []
+
+
+def test_at_least_ninety_percent_of_paraphrases_get_the_right_intent(hotline: Hotline) -> None:
+    wrong: list[tuple[str, str, str]] = []
+    total = 0
+    with httpx.Client(base_url=hotline.rasa_url, timeout=30) as rasa:
+        for intent, texts in examples_by_intent(PARAPHRASES).items():
+            for text in texts:
+                total += 1
+                predicted = rasa.post("/model/parse", json={"text": text}).json()["intent"]["name"]
+                if predicted != intent:
+                    wrong.append((text, intent, predicted))
+    accuracy = 1 - len(wrong) / total
+    confusions = Counter((expected, predicted) for _, expected, predicted in wrong)
+    print(f"paraphrase intent accuracy {accuracy:.3f} on {total}; confusions {confusions.most_common(5)}")
+    assert accuracy >= REQUIRED_ACCURACY, wrong
