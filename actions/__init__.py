@@ -1,0 +1,1 @@
+"""Custom actions of the Northbridge citizen-service assistant (rasa-sdk action server)."""

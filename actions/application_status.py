@@ -1,0 +1,79 @@
+"""Checking an application's status after the citizen proves who they are (application_status_form)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.backend_client import BackendClient, BackendError, UsesBackend
+from actions.citizen_text import as_text, format_citizen_date
+from actions.identifiers import normalise_application_number, parse_identity_proof, split_identity_proof
+
+logger = logging.getLogger(__name__)
+
+
+class ValidateApplicationStatusForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_application_status_form"
+
+    def validate_application_number(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        # Only the format is checked: saying "no such number" here would let a guesser enumerate numbers.
+        number = normalise_application_number(as_text(slot_value))
+        if number is None:
+            dispatcher.utter_message(response="utter_invalid_application_number")
+        return {"application_number": number}
+
+    def validate_identity_proof(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        proof = parse_identity_proof(as_text(slot_value))
+        if proof is None:
+            dispatcher.utter_message(response="utter_invalid_identity_proof")
+        return {"identity_proof": proof}
+
+
+class ActionCheckApplicationStatus(UsesBackend, Action):
+    def __init__(self, backend: Optional[BackendClient] = None) -> None:
+        UsesBackend.__init__(self, backend)
+
+    def name(self) -> Text:
+        return "action_check_application_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # Whatever happens, the proof (and the number it unlocks) must not outlive this check.
+        events: List[EventType] = [SlotSet("identity_proof", None), SlotSet("application_number", None)]
+        number = normalise_application_number(as_text(tracker.get_slot("application_number")))
+        proof = split_identity_proof(tracker.get_slot("identity_proof"))
+        if number is None or proof is None:
+            logger.info("application status: incomplete details, not asking the backend")
+            dispatcher.utter_message(response="utter_verification_failed")
+            return events
+        kind, value = proof
+        try:
+            status = await self.backend.lookup_application(number, **{kind: value})
+        except BackendError:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return events
+        if status is None:
+            # Same answer for an unknown number and a wrong proof: the backend does not tell them apart either.
+            logger.info("application status: not verified")
+            dispatcher.utter_message(response="utter_verification_failed")
+            return events
+        logger.info("application status: verified by %s", kind)
+        dispatcher.utter_message(
+            response="utter_application_status",
+            application_number=status.application_number,
+            application_type=status.application_type_name,
+            status=status.status_text,
+            last_step=status.last_step,
+            last_step_date=format_citizen_date(status.last_step_at),
+            next_step=status.next_step,
+        )
+        return events

@@ -1,0 +1,140 @@
+"""actions/application_status.py: form validation and the verified status check."""
+
+import time
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.application_status import ActionCheckApplicationStatus, ValidateApplicationStatusForm
+from tests.actions.conftest import responses
+from tests.actions.conversation_events import citizen_answers_form
+
+CLEARED = [SlotSet("identity_proof", None), SlotSet("application_number", None)]
+
+
+def answer(text, candidates, entities=()):
+    return citizen_answers_form(
+        text,
+        "inform",
+        form="application_status_form",
+        requested_slot="identity_proof",
+        candidates=candidates,
+        entities=entities,
+    )
+
+
+@pytest.mark.asyncio
+async def test_identity_proof_is_stored_normalised(tracker_from, dispatcher, domain):
+    tracker = tracker_from(
+        "application_status_asking_proof", *answer("14 March 1985", {"identity_proof": "14 March 1985"})
+    )
+    events = await ValidateApplicationStatusForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("identity_proof", "dob:1985-03-14")]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.asyncio
+async def test_unreadable_proof_is_asked_again(tracker_from, dispatcher, domain):
+    tracker = tracker_from(
+        "application_status_asking_proof", *answer("I don't know", {"identity_proof": "I don't know"})
+    )
+    events = await ValidateApplicationStatusForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("identity_proof", None)]
+    assert responses(dispatcher) == ["utter_invalid_identity_proof"]
+
+
+@pytest.mark.asyncio
+async def test_application_number_is_normalised_and_not_checked_for_existence(tracker_from, dispatcher, domain):
+    turn = citizen_answers_form(
+        "app 900001",
+        "inform",
+        form="application_status_form",
+        requested_slot="application_number",
+        candidates={"application_number": "app 900001"},
+    )
+    events = await ValidateApplicationStatusForm().run(
+        dispatcher, tracker_from("application_status_asking_proof", *turn), domain
+    )
+    assert events == [SlotSet("application_number", "APP-900001")]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.asyncio
+async def test_bad_application_number_is_asked_again(tracker_from, dispatcher, domain):
+    turn = citizen_answers_form(
+        "12345",
+        "inform",
+        form="application_status_form",
+        requested_slot="application_number",
+        candidates={"application_number": "12345"},
+    )
+    events = await ValidateApplicationStatusForm().run(
+        dispatcher, tracker_from("application_status_asking_proof", *turn), domain
+    )
+    assert events == [SlotSet("application_number", None)]
+    assert responses(dispatcher) == ["utter_invalid_application_number"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("proof", ["dob:1985-03-14", "pin:482913"])
+async def test_verified_citizen_gets_the_status(tracker_from, dispatcher, domain, running_backend, proof):
+    tracker = tracker_from("application_status_ready", slots={"identity_proof": proof})
+    events = await ActionCheckApplicationStatus(running_backend).run(dispatcher, tracker, domain)
+    assert events == CLEARED
+    assert responses(dispatcher) == ["utter_application_status"]
+    message = dispatcher.messages[0]
+    assert message["application_number"] == "APP-204817"
+    assert message["application_type"] and message["status"] and message["last_step"] and message["next_step"]
+    assert message["last_step_date"][-4:].isdigit()  # "12 May 2026", not a raw timestamp
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "number,proof", [("APP-204817", "pin:000000"), ("APP-204817", "dob:1990-11-02"), ("APP-900001", "pin:482913")]
+)
+async def test_wrong_proof_and_unknown_number_get_the_same_answer(
+    tracker_from, dispatcher, domain, running_backend, number, proof
+):
+    tracker = tracker_from("application_status_ready", slots={"application_number": number, "identity_proof": proof})
+    events = await ActionCheckApplicationStatus(running_backend).run(dispatcher, tracker, domain)
+    assert events == CLEARED
+    assert dispatcher.messages == [
+        {
+            "response": "utter_verification_failed",
+            "text": None,
+            "buttons": [],
+            "elements": [],
+            "custom": {},
+            "template": "utter_verification_failed",
+            "image": None,
+            "attachment": None,
+        }
+    ]
+
+
+@pytest.mark.asyncio
+async def test_missing_proof_never_reaches_the_backend(tracker_from, dispatcher, domain, down_backend):
+    tracker = tracker_from("application_status_ready", slots={"identity_proof": None})
+    events = await ActionCheckApplicationStatus(down_backend).run(dispatcher, tracker, domain)
+    assert events == CLEARED
+    assert responses(dispatcher) == ["utter_verification_failed"]
+
+
+@pytest.mark.asyncio
+async def test_backend_down_clears_the_proof_too(tracker_from, dispatcher, domain, down_backend):
+    events = await ActionCheckApplicationStatus(down_backend).run(
+        dispatcher, tracker_from("application_status_ready"), domain
+    )
+    assert events == CLEARED
+    assert responses(dispatcher) == ["utter_backend_unavailable"]
+
+
+@pytest.mark.asyncio
+async def test_slow_backend_answers_within_the_timeout(tracker_from, dispatcher, domain, slow_backend):
+    started = time.monotonic()
+    events = await ActionCheckApplicationStatus(slow_backend).run(
+        dispatcher, tracker_from("application_status_ready"), domain
+    )
+    assert time.monotonic() - started < 2.0
+    assert events == CLEARED
+    assert responses(dispatcher) == ["utter_backend_unavailable"]
