@@ -26,6 +26,7 @@ def backend_status_lookup(hotline: Hotline, number: str, **proof: str) -> dict:
 def test_every_process_reports_health(hotline: Hotline) -> None:
     assert httpx.get(f"{hotline.backend_url}/health").json()["status"] == "ok"
     assert httpx.get(f"{hotline.actions_url}/health").json()["status"] == "ok"
+    assert httpx.get(f"{hotline.rasa_url}/health").json()["status"] == "ok"
     assert httpx.get(f"{hotline.rasa_url}/webhooks/rest/").json()["status"] == "ok"
 
 

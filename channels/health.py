@@ -1,0 +1,35 @@
+"""`GET /health` on the Rasa server, like every other process of the hotline has.
+
+Rasa has no health route of its own outside its token-protected HTTP API, so
+this input channel carries one; it receives no messages.
+"""
+
+from typing import Any, Awaitable, Callable, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+
+class HealthInput(InputChannel):
+    """Answers 200 once a model is loaded and the server can take turns, 503 before."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "health"
+
+    def url_prefix(self) -> Text:
+        return "/"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        health = Blueprint("hotline_health", __name__)
+
+        @health.route("/health", methods=["GET"])
+        async def report(request: Request) -> HTTPResponse:
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return response.json({"status": "starting", "model": None}, status=503)
+            return response.json({"status": "ok", "model": agent.model_id})
+
+        return health
