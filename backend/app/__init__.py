@@ -1,0 +1,1 @@
+"""The back-office API of the Northbridge citizen-service hotline."""

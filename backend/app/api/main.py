@@ -1,0 +1,16 @@
+"""The /api/v1 router: every resource, all behind the service token."""
+
+from fastapi import APIRouter, Depends
+
+from app.api.deps import require_service_client
+from app.api.routes import applications, handoff_requests, service_requests, services
+
+api_router = APIRouter(
+    prefix="/api/v1",
+    dependencies=[Depends(require_service_client)],
+    responses={401: {"description": "Missing or invalid service token."}},
+)
+api_router.include_router(applications.router)
+api_router.include_router(service_requests.router)
+api_router.include_router(handoff_requests.router)
+api_router.include_router(services.router)

@@ -1,0 +1,1 @@
+"""Settings, database and security: what every other module builds on."""

@@ -1,0 +1,185 @@
+"""Reads and writes of the back-office records; routes call these, never the ORM directly."""
+
+import hmac
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
+
+from app.core.security import dummy_pin_hash, verify_pin
+from app.identifiers import (
+    FIRST_RESERVED_NUMBER,
+    format_handoff_reference,
+    format_request_number,
+    sequence_of,
+)
+from app.models import (
+    Application,
+    HandoffRequest,
+    Service,
+    ServiceRequest,
+    ServiceRequestEvent,
+    utc_now,
+)
+from app.schemas import HandoffRequestCreate, ServiceRequestCreate
+from app.statuses import HandoffStatus, ServiceKind, ServiceRequestStatus
+from app.working_days import add_working_days
+
+logger = logging.getLogger(__name__)
+
+FIRST_REQUEST_SEQUENCE = 100_001
+# Concurrent filings may read the same highest number; the unique constraint
+# rejects all but one and the others try again with a fresh read.
+_ALLOCATION_ATTEMPTS = 10
+# Arbitrary but fixed keys for pg_advisory_xact_lock, one per number series.
+_ADVISORY_LOCK_KEYS = {"SR": 12345_001, "HO": 12345_002}
+
+
+class NumberAllocationError(RuntimeError):
+    """No free number after several attempts, or the number range is used up."""
+
+
+def list_services(*, session: Session, kind: ServiceKind | None = None) -> list[Service]:
+    query = select(Service).options(joinedload(Service.department)).order_by(Service.kind, Service.code)
+    if kind is not None:
+        query = query.where(Service.kind == kind.value)
+    return list(session.scalars(query))
+
+
+def get_service_by_code(*, session: Session, code: str, kind: ServiceKind) -> Service | None:
+    return session.scalar(
+        select(Service).options(joinedload(Service.department)).where(Service.code == code, Service.kind == kind.value)
+    )
+
+
+def find_application_for_proof(
+    *, session: Session, application_number: str, date_of_birth: date | None = None, pin: str | None = None
+) -> Application | None:
+    """The application if the proof of identity matches, else None.
+
+    An unknown number and a wrong proof are indistinguishable to the caller:
+    both return None, and both run the same query and the same hash check.
+    """
+    application = session.scalar(
+        select(Application)
+        .options(joinedload(Application.citizen), joinedload(Application.service))
+        .where(Application.application_number == application_number)
+    )
+    if pin is not None:
+        proof_matches = verify_pin(pin, application.pin_hash if application else dummy_pin_hash())
+    elif date_of_birth is not None:
+        expected = application.citizen.date_of_birth.isoformat() if application else "----------"
+        proof_matches = hmac.compare_digest(expected, date_of_birth.isoformat())
+    else:
+        proof_matches = False
+    if application is None or not proof_matches:
+        return None
+    return application
+
+
+def get_service_request(*, session: Session, request_number: str) -> ServiceRequest | None:
+    return session.scalar(
+        select(ServiceRequest)
+        .options(
+            joinedload(ServiceRequest.category),
+            joinedload(ServiceRequest.department),
+            selectinload(ServiceRequest.events),
+        )
+        .where(ServiceRequest.request_number == request_number)
+    )
+
+
+def _next_number(
+    session: Session, column: InstrumentedAttribute[str], prefix: str, first: int, format_number: Callable[[int], str]
+) -> str:
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise allocation per prefix until commit, so simultaneous
+        # filings queue here instead of colliding and retrying in a herd.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEYS[prefix]})
+    # Only numbers below the reserved range count, so a stray SR-9xxxxx can
+    # never push new numbers into the range kept for "does not exist".
+    highest = session.scalar(
+        select(func.max(column)).where(column.like(f"{prefix}-%"), column < f"{prefix}-{FIRST_RESERVED_NUMBER}")
+    )
+    sequence = max(first, sequence_of(highest) + 1) if highest else first
+    if sequence >= FIRST_RESERVED_NUMBER:
+        raise NumberAllocationError(f"{prefix} numbers are used up")
+    return format_number(sequence)
+
+
+def _insert_with_next_number(
+    session: Session, record: ServiceRequest | HandoffRequest, assign: Callable[[], None]
+) -> None:
+    for attempt in range(1, _ALLOCATION_ATTEMPTS + 1):
+        assign()
+        try:
+            with session.begin_nested():
+                session.add(record)
+        except IntegrityError:
+            logger.warning("number collision on %s, retrying (attempt %d)", type(record).__name__, attempt)
+            continue
+        session.commit()
+        return
+    raise NumberAllocationError("could not allocate a unique number")
+
+
+def create_service_request(
+    *, session: Session, request_in: ServiceRequestCreate, category: Service, actor: str
+) -> ServiceRequest:
+    """File a new request in `category`, routed to the category's department."""
+    assert category.service_level_days is not None
+    now = utc_now()
+    request = ServiceRequest(
+        category=category,
+        department_id=category.department_id,
+        location=request_in.location,
+        description=request_in.description,
+        status=ServiceRequestStatus.RECEIVED.value,
+        channel=request_in.channel,
+        conversation_id=request_in.conversation_id,
+        contact_phone=request_in.contact_phone,
+        created_at=now,
+        updated_at=now,
+        target_date=add_working_days(now.date(), category.service_level_days),
+    )
+    request.events.append(
+        ServiceRequestEvent(
+            status=ServiceRequestStatus.RECEIVED.value,
+            step_text="We received your report.",
+            internal_note=f"Filed through the {request_in.channel} channel.",
+            actor=actor,
+            occurred_at=now,
+        )
+    )
+
+    def assign() -> None:
+        request.request_number = _next_number(
+            session, ServiceRequest.request_number, "SR", FIRST_REQUEST_SEQUENCE, format_request_number
+        )
+
+    _insert_with_next_number(session, request, assign)
+    logger.info("service request %s filed in category %s", request.request_number, category.code)
+    return request
+
+
+def create_handoff_request(*, session: Session, handoff_in: HandoffRequestCreate) -> HandoffRequest:
+    """Queue a conversation for a human agent."""
+    handoff = HandoffRequest(
+        conversation_id=handoff_in.conversation_id,
+        channel=handoff_in.channel,
+        reason=handoff_in.reason,
+        intent=handoff_in.intent,
+        transcript=[message.model_dump(mode="json") for message in handoff_in.transcript],
+        status=HandoffStatus.WAITING.value,
+        created_at=utc_now(),
+    )
+
+    def assign() -> None:
+        handoff.reference = _next_number(session, HandoffRequest.reference, "HO", 1, format_handoff_reference)
+
+    _insert_with_next_number(session, handoff, assign)
+    logger.info("handoff request %s queued", handoff.reference)
+    return handoff

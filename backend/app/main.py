@@ -1,0 +1,41 @@
+"""The back-office API application: `uvicorn app.main:app`."""
+
+from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from app.api.main import api_router
+from app.api.routes import health
+from app.core.config import settings
+
+app = FastAPI(
+    title="Northbridge citizen-service back office",
+    version="0.1.0",
+    summary="Applications, service requests and the handoff queue behind the 12345 assistant.",
+    description=(
+        "Called by the assistant's action server. Every `/api/v1` route needs "
+        "`Authorization: Bearer <BACKEND_SERVICE_TOKEN>`."
+    ),
+    # The schema and interactive docs are for developers; production does not
+    # advertise its API to whoever can reach the port.
+    docs_url="/docs" if settings.ENVIRONMENT == "development" else None,
+    openapi_url="/openapi.json" if settings.ENVIRONMENT == "development" else None,
+    redoc_url=None,
+)
+
+
+@app.exception_handler(RequestValidationError)
+async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    # FastAPI's default 422 echoes the rejected input back; here that can be a
+    # date of birth, a PIN or a citizen's free text, which then ends up in the
+    # caller's logs. Location, message and type are enough to fix a request.
+    detail = [
+        {"loc": list(item.get("loc", ())), "msg": item.get("msg", ""), "type": item.get("type", "")}
+        for item in error.errors()
+    ]
+    return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content=jsonable_encoder({"detail": detail}))
+
+
+app.include_router(health.router)
+app.include_router(api_router)

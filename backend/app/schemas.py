@@ -1,0 +1,212 @@
+"""Request and response bodies of the API (pydantic 2), with their validation rules."""
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from app.free_text import clean_free_text
+from app.identifiers import normalise_application_number
+from app.statuses import ServiceKind
+
+_HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def _cleaned(*, min_length: int, max_length: int, multiline: bool = False, meaningful: bool = False):  # type: ignore[no-untyped-def]
+    """A validator that cleans free text, then checks its length on what is left."""
+
+    def validate(value: str) -> str:
+        text = clean_free_text(value, multiline=multiline)
+        if not text:
+            raise ValueError("must not be empty")
+        if len(text) < min_length:
+            raise ValueError(f"must be at least {min_length} characters long")
+        if len(text) > max_length:
+            raise ValueError(f"must be at most {max_length} characters long")
+        if meaningful and not _HAS_LETTER_OR_DIGIT.search(text):
+            raise ValueError("must contain a letter or a digit")
+        return text
+
+    return AfterValidator(validate)
+
+
+def _application_number(value: str) -> str:
+    number = normalise_application_number(value)
+    if number is None:
+        raise ValueError("must be an application number like APP-204817")
+    return number
+
+
+# Raw limits stop huge inputs before any cleaning work; the cleaned text is
+# then held to the limits the contract states.
+Location = Annotated[str, Field(max_length=400), _cleaned(min_length=3, max_length=300, meaningful=True)]
+Description = Annotated[str, Field(max_length=1200), _cleaned(min_length=5, max_length=1000, multiline=True)]
+TranscriptText = Annotated[str, Field(max_length=5000), _cleaned(min_length=1, max_length=4000, multiline=True)]
+ConversationId = Annotated[str, Field(max_length=128), _cleaned(min_length=1, max_length=128)]
+Channel = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
+ShortLabel = Annotated[str, Field(max_length=200), _cleaned(min_length=1, max_length=200)]
+IntentName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
+ContactPhone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{5,31}$")]
+
+
+class ErrorMessage(BaseModel):
+    detail: str = Field(examples=["No application matches those details."])
+
+
+# --- services -------------------------------------------------------------
+
+
+class ServicePublic(BaseModel):
+    code: str = Field(examples=["pothole"])
+    name: str = Field(examples=["Pothole or damaged road"])
+    kind: ServiceKind
+    department_name: str = Field(examples=["Roads"])
+    service_level_days: int | None = Field(
+        description="Working days to resolve; only for request categories.", examples=[5]
+    )
+    description: str
+
+
+# --- applications ---------------------------------------------------------
+
+
+class ApplicationStatusLookup(BaseModel):
+    """A number plus exactly one proof of identity: date of birth or receipt PIN."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"application_number": "APP-204817", "date_of_birth": "1985-03-14"},
+                {"application_number": "APP-204817", "pin": "482913"},
+            ]
+        },
+    )
+
+    application_number: Annotated[str, Field(max_length=32), AfterValidator(_application_number)]
+    date_of_birth: date | None = None
+    pin: Annotated[str, Field(pattern=r"^\d{6}$")] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_proof(self) -> "ApplicationStatusLookup":
+        if (self.date_of_birth is None) == (self.pin is None):
+            raise ValueError("give exactly one of date_of_birth or pin")
+        return self
+
+
+class ApplicationStatusPublic(BaseModel):
+    application_number: str = Field(examples=["APP-204817"])
+    application_type: str = Field(examples=["business_licence"])
+    application_type_name: str = Field(examples=["Business licence"])
+    status: str = Field(examples=["under_review"])
+    status_text: str = Field(examples=["Under review"])
+    last_step: str = Field(examples=["A caseworker started reviewing your application."])
+    last_step_at: datetime
+    next_step: str
+
+
+# --- service requests -----------------------------------------------------
+
+
+class ServiceRequestCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "category": "pothole",
+                    "location": "Mill Lane outside no. 14",
+                    "description": "Deep pothole in the cycle lane, about 30 cm wide.",
+                    "channel": "webchat",
+                    "conversation_id": "3f1c2a9e-webchat",
+                }
+            ]
+        },
+    )
+
+    category: Annotated[str, Field(max_length=40, examples=["pothole"])]
+    location: Location
+    description: Description
+    channel: Channel
+    conversation_id: ConversationId | None = None
+    contact_phone: ContactPhone | None = None
+
+
+class ServiceRequestCreated(BaseModel):
+    request_number: str = Field(examples=["SR-100233"])
+    category: str = Field(examples=["pothole"])
+    category_name: str = Field(examples=["Pothole or damaged road"])
+    status: str = Field(examples=["received"])
+    status_text: str = Field(examples=["Received"])
+    department_name: str = Field(examples=["Roads"])
+    target_date: date
+    created_at: datetime
+
+
+class ServiceRequestPublic(BaseModel):
+    """What anyone holding the number may see: no reporter data, no internal notes."""
+
+    request_number: str = Field(examples=["SR-100231"])
+    category: str = Field(examples=["pothole"])
+    category_name: str = Field(examples=["Pothole or damaged road"])
+    status: str = Field(examples=["in_progress"])
+    status_text: str = Field(examples=["Work in progress"])
+    last_step: str
+    last_step_at: datetime
+    department_name: str = Field(examples=["Roads"])
+
+
+# --- handoff requests -----------------------------------------------------
+
+
+class TranscriptMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sender: Literal["citizen", "assistant"]
+    text: TranscriptText
+    sent_at: datetime
+
+
+class HandoffRequestCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "conversation_id": "3f1c2a9e-webchat",
+                    "channel": "webchat",
+                    "reason": "citizen_asked_for_human",
+                    "intent": "request_human",
+                    "transcript": [
+                        {"sender": "citizen", "text": "I want to talk to a person", "sent_at": "2026-11-20T09:14:03Z"},
+                        {
+                            "sender": "assistant",
+                            "text": "I am passing you to a colleague.",
+                            "sent_at": "2026-11-20T09:14:04Z",
+                        },
+                    ],
+                }
+            ]
+        },
+    )
+
+    conversation_id: ConversationId
+    channel: Channel
+    reason: ShortLabel
+    intent: IntentName | None = None
+    transcript: Annotated[list[TranscriptMessage], Field(max_length=500)] = []
+
+
+class HandoffRequestCreated(BaseModel):
+    reference: str = Field(examples=["HO-000001"])
+    status: str = Field(examples=["waiting"])
+    created_at: datetime
+
+
+# --- health ---------------------------------------------------------------
+
+
+class HealthStatus(BaseModel):
+    status: Literal["ok", "error"]
+    database: Literal["ok", "unavailable"]

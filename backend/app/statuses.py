@@ -1,0 +1,72 @@
+"""The statuses of applications and service requests, and what they mean to a citizen."""
+
+from enum import StrEnum
+
+
+class ServiceKind(StrEnum):
+    APPLICATION = "application"
+    SERVICE_REQUEST = "service_request"
+
+
+class ApplicationStatus(StrEnum):
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    AWAITING_DOCUMENTS = "awaiting_documents"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ISSUED = "issued"
+    WITHDRAWN = "withdrawn"
+
+
+class ServiceRequestStatus(StrEnum):
+    RECEIVED = "received"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+class HandoffStatus(StrEnum):
+    WAITING = "waiting"
+    ASSIGNED = "assigned"
+    CLOSED = "closed"
+
+
+APPLICATION_STATUS_TEXT: dict[ApplicationStatus, str] = {
+    ApplicationStatus.SUBMITTED: "Submitted",
+    ApplicationStatus.UNDER_REVIEW: "Under review",
+    ApplicationStatus.AWAITING_DOCUMENTS: "Waiting for documents from you",
+    ApplicationStatus.APPROVED: "Approved",
+    ApplicationStatus.REJECTED: "Not approved",
+    ApplicationStatus.ISSUED: "Issued",
+    ApplicationStatus.WITHDRAWN: "Withdrawn",
+}
+
+APPLICATION_NEXT_STEP: dict[ApplicationStatus, str] = {
+    ApplicationStatus.SUBMITTED: (
+        "A caseworker will be assigned and will start the review, usually within 5 working days."
+    ),
+    ApplicationStatus.UNDER_REVIEW: (
+        "A caseworker is checking your application. We will contact you if anything is missing."
+    ),
+    ApplicationStatus.AWAITING_DOCUMENTS: (
+        "Please send the documents listed in our letter within 30 days, online or at the "
+        "citizen service centre. The review continues once they arrive."
+    ),
+    ApplicationStatus.APPROVED: ("Your decision letter is on its way. We will tell you when the document is ready."),
+    ApplicationStatus.REJECTED: (
+        "The decision letter explains the reasons. You can appeal within 30 days of its date."
+    ),
+    ApplicationStatus.ISSUED: "Nothing more is needed from you.",
+    ApplicationStatus.WITHDRAWN: "Nothing more is needed from you. You can apply again at any time.",
+}
+
+SERVICE_REQUEST_STATUS_TEXT: dict[ServiceRequestStatus, str] = {
+    ServiceRequestStatus.RECEIVED: "Received",
+    ServiceRequestStatus.DISPATCHED: "Passed to a crew",
+    ServiceRequestStatus.IN_PROGRESS: "Work in progress",
+    ServiceRequestStatus.RESOLVED: "Resolved",
+    ServiceRequestStatus.CLOSED: "Closed",
+    ServiceRequestStatus.REJECTED: "Not taken forward",
+}

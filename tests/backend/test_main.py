@@ -1,0 +1,30 @@
+"""Tests of the application object: the documented OpenAPI contract."""
+
+from fastapi.testclient import TestClient
+
+from app.main import app
+
+CONTRACT_OPERATIONS = {
+    ("/api/v1/applications/status-lookup", "post"),
+    ("/api/v1/service-requests", "post"),
+    ("/api/v1/service-requests/{request_number}", "get"),
+    ("/api/v1/handoff-requests", "post"),
+    ("/api/v1/services", "get"),
+    ("/health", "get"),
+}
+
+
+def test_openapi_documents_every_operation() -> None:
+    with TestClient(app) as client:
+        schema = client.get("/openapi.json").json()
+    operations = {(path, method): spec for path, methods in schema["paths"].items() for method, spec in methods.items()}
+    assert set(operations) == CONTRACT_OPERATIONS
+    for (path, _method), spec in operations.items():
+        assert spec.get("summary"), path
+        if path.startswith("/api/v1/"):
+            assert spec["security"] == [{"HTTPBearer": []}], path
+            assert "401" in spec["responses"], path
+    assert "404" in operations[("/api/v1/applications/status-lookup", "post")]["responses"]
+    assert "404" in operations[("/api/v1/service-requests/{request_number}", "get")]["responses"]
+    lookup = schema["components"]["schemas"]["ApplicationStatusLookup"]
+    assert lookup["examples"][0] == {"application_number": "APP-204817", "date_of_birth": "1985-03-14"}
