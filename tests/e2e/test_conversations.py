@@ -108,4 +108,6 @@ def test_out_of_scope_is_answered_honestly_and_then_offers_a_person(hotline: Hot
     assert first
     assert "agent" not in first.lower()
     second = citizen.say_text("tell me a joke about cats")
-    assert re.search(r"agent|person|someone", second, re.IGNORECASE), second
+    assert re.search(r"agent|person|someone|staff", second, re.IGNORECASE), second
+    accepted = citizen.say_text("yes please")
+    assert re.search(r"HO-\d{6}", accepted), accepted
