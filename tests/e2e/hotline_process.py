@@ -34,6 +34,7 @@ class Hotline:
     backend_url: str
     actions_url: str
     service_token: str
+    rasa_token: str
     output: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -54,6 +55,7 @@ def start_hotline(var_dir: Path, **extra_env: str) -> Hotline:
     """Run scripts/start and return once it prints that the hotline is ready."""
     ports = {name: free_port() for name in ("BACKEND_PORT", "ACTIONS_PORT", "RASA_PORT")}
     token = uuid.uuid4().hex
+    rasa_token = uuid.uuid4().hex
     env = {
         **os.environ,
         **{name: str(port) for name, port in ports.items()},
@@ -61,6 +63,8 @@ def start_hotline(var_dir: Path, **extra_env: str) -> Hotline:
         # Models are cached by fingerprint across test runs, in the project's var/.
         "RASA_MODEL_DIR": str(ROOT / "var" / "models"),
         "BACKEND_SERVICE_TOKEN": token,
+        # Rasa's HTTP API is protected as it must be on any deployment.
+        "RASA_AUTH_TOKEN": rasa_token,
         "DATABASE_URL": f"sqlite:///{var_dir}/backend.db",
         **extra_env,
     }
@@ -78,6 +82,7 @@ def start_hotline(var_dir: Path, **extra_env: str) -> Hotline:
         backend_url=f"http://127.0.0.1:{ports['BACKEND_PORT']}",
         actions_url=f"http://127.0.0.1:{ports['ACTIONS_PORT']}",
         service_token=token,
+        rasa_token=rasa_token,
     )
     ready = threading.Event()
 

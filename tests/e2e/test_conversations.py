@@ -30,6 +30,16 @@ def test_every_process_reports_health(hotline: Hotline) -> None:
     assert httpx.get(f"{hotline.rasa_url}/webhooks/rest/").json()["status"] == "ok"
 
 
+def test_rasa_http_api_requires_the_configured_token(hotline: Hotline) -> None:
+    parse = f"{hotline.rasa_url}/model/parse"
+    assert httpx.post(parse, json={"text": "hello"}).status_code == 401
+    assert httpx.post(parse, params={"token": "guess"}, json={"text": "hello"}).status_code == 401
+    understood = httpx.post(parse, params={"token": hotline.rasa_token}, json={"text": "hello"})
+    assert understood.json()["intent"]["name"] == "greet"
+    tracker = httpx.get(f"{hotline.rasa_url}/conversations/someone/tracker")
+    assert tracker.status_code == 401
+
+
 def test_application_status_after_verification_by_date_of_birth(hotline: Hotline) -> None:
     expected = backend_status_lookup(hotline, "APP-204817", date_of_birth="1985-03-14")
     citizen = Conversation(hotline.rasa_url)
