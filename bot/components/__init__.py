@@ -1,0 +1,1 @@
+"""NLU pipeline components of our own, loaded by the Rasa server from bot/config.yml."""
