@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from app.core.config import settings
 from app.core.db import get_engine
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
@@ -72,6 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "migrate":
         migrate()
     elif args.command == "seed-demo":
+        if settings.ENVIRONMENT == "production":
+            # The demo staff accounts share a published password.
+            parser.error("seed-demo loads accounts with a published password; it does not run in production")
         # Imported here: only this command needs the demo generator.
         from app.demo_data import seed_demo
 

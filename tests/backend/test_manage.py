@@ -4,11 +4,16 @@ import os
 import subprocess
 import sys
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from app.manage import BACKEND_DIR
+from app.manage import BACKEND_DIR, alembic_config
 from app.models import Application, ServiceRequest
+
+
+def _head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def _manage(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -30,10 +35,10 @@ def test_migrate_then_seed_twice(fresh_database: tuple[Engine, str]) -> None:
     assert migrated.returncode == 0, migrated.stderr
     first = _manage(url, "seed-demo", "--reference-time", "2026-03-16T12:00:00Z")
     assert first.returncode == 0, first.stderr
-    assert "{'applications': 40, 'service_requests': 32}" in first.stderr
+    assert "{'applications': 40, 'service_requests': 32, 'staff': 7}" in first.stderr
     second = _manage(url, "seed-demo")
     assert second.returncode == 0, second.stderr
-    assert "{'applications': 0, 'service_requests': 0}" in second.stderr
+    assert "{'applications': 0, 'service_requests': 0, 'staff': 0}" in second.stderr
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Application)) == 40
         assert session.scalar(select(func.count()).select_from(ServiceRequest)) == 32
@@ -57,7 +62,7 @@ def test_replicas_migrating_together_both_succeed(fresh_database: tuple[Engine, 
         _stdout, stderr = replica.communicate(timeout=120)
         assert replica.returncode == 0, stderr
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [_head_revision()]
 
 
 def test_unknown_command_fails() -> None:
