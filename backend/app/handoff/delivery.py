@@ -84,7 +84,13 @@ class RasaDelivery:
 
     def resume_assistant(self, conversation_id: str, *, intent: str, entities: dict[str, str]) -> None:
         """Unpause the conversation and let the assistant speak next (hand-back or survey)."""
-        self._post(self._conversation(conversation_id) + "/tracker/events", [{"event": "resume"}])
+        # While paused Rasa predicts nothing, so the citizen's messages since are not followed by
+        # action_listen; adding it makes the triggered intent the start of a fresh turn, which the
+        # rules expect (otherwise the policies fall back and rewind it).
+        self._post(
+            self._conversation(conversation_id) + "/tracker/events",
+            [{"event": "resume"}, {"event": "action", "name": "action_listen"}],
+        )
         self._post(
             self._conversation(conversation_id) + "/trigger_intent",
             {"name": intent, "entities": entities},

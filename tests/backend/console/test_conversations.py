@@ -189,7 +189,7 @@ def test_hand_back_resumes_the_assistant_with_the_note(
 
     assert back.status_code == 200 and back.json()["status"] == "returned"
     assert rasa.requests[-2].url.path.endswith("/tracker/events")
-    assert rasa.bodies("/tracker/events")[-1] == [{"event": "resume"}]
+    assert rasa.bodies("/tracker/events")[-1] == [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
     assert rasa.bodies("/trigger_intent")[-1] == {
         "name": "EXTERNAL_handed_back",
         "entities": {"handback_note": "Explained the review takes 5 days."},

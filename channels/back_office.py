@@ -1,0 +1,66 @@
+"""The channels' client for the back office: relaying citizens' messages to the agent during a handoff."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Dict, Optional
+from urllib.parse import quote
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+
+class BackOfficeUnavailable(Exception):
+    """The back office did not answer as the contract says (down, slow, refused)."""
+
+
+class BackOfficeClient:
+    """A fresh httpx client per call: no event-loop state, so it works in Sanic's loop and in tests."""
+
+    def __init__(self, base_url: str, service_token: str, timeout_seconds: float) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = service_token
+        self.timeout_seconds = timeout_seconds
+
+    @classmethod
+    def from_environment(cls) -> "BackOfficeClient":
+        return cls(
+            os.environ.get("BACKEND_URL", "http://127.0.0.1:8000"),
+            os.environ.get("BACKEND_SERVICE_TOKEN", "dev-service-token"),
+            float(os.environ.get("BACKEND_TIMEOUT_SECONDS", "3")),
+        )
+
+    async def _post(self, path: str, body: Dict[str, Any]) -> httpx.Response:
+        try:
+            async with httpx.AsyncClient(
+                base_url=self.base_url,
+                headers={"Authorization": f"Bearer {self._token}"},
+                timeout=httpx.Timeout(self.timeout_seconds),
+            ) as client:
+                return await client.post(path, json=body)
+        except httpx.HTTPError as exc:
+            logger.warning("back office POST failed: %s", type(exc).__name__)
+            raise BackOfficeUnavailable(type(exc).__name__) from exc
+
+    async def relay_citizen_message(
+        self,
+        conversation_id: str,
+        *,
+        text: str,
+        sent_at: Optional[str],
+        intent: Optional[str],
+        intent_confidence: Optional[float],
+    ) -> bool:
+        """Pass a message to the agent; False when the conversation has no open handoff any more."""
+        reply = await self._post(
+            f"/api/v1/conversations/{quote(conversation_id, safe='')}/citizen-messages",
+            {"text": text, "sent_at": sent_at, "intent": intent, "intent_confidence": intent_confidence},
+        )
+        if reply.status_code == 404:
+            return False
+        if reply.status_code != 202:
+            logger.error("back office refused a relayed message: %s", reply.status_code)
+            raise BackOfficeUnavailable(f"answered {reply.status_code}")
+        return True
