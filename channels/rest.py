@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse
 
 from channels.back_office import BackOfficeClient
 from channels.citizen_text import RejectedText, clean_citizen_text
-from channels.handoff_relay import Relay, relay_if_handed_off
+from channels.handoff_relay import Relay, take_turn
 
 MAX_BODY_BYTES = 16 * 1024
 MAX_SENDER_CHARS = 128
@@ -62,12 +62,19 @@ class RestInput(RasaRestInput):
                 return _error(400, str(rejected))
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
             collector = CollectingOutputChannel()
+            message = UserMessage(text, collector, sender_id, input_channel="rest", metadata=metadata)
             try:
-                await on_new_message(UserMessage(text, collector, sender_id, input_channel="rest", metadata=metadata))
+                relay = await take_turn(
+                    request.app.ctx.agent,
+                    self.back_office,
+                    sender_id,
+                    text,
+                    lambda: on_new_message(message),
+                    lambda: collector.messages,
+                )
             except Exception:
                 # Rasa's own channel logs the text here; it may hold personal data.
                 return _error(503, "The assistant could not answer just now. Please try again.")
-            relay = await relay_if_handed_off(request.app.ctx.agent, sender_id, self.back_office)
             if relay is Relay.FAILED:
                 return response.json([{"recipient_id": sender_id, "text": RELAY_FAILED_REPLY}])
             if relay is Relay.RESUMED:

@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 
 from channels.back_office import BackOfficeClient
 from channels.citizen_text import RejectedText, clean_citizen_text
-from channels.handoff_relay import Relay, relay_if_handed_off
+from channels.handoff_relay import Relay, take_turn
 from channels.webchat_live import WebChatLive
 
 logger = logging.getLogger(__name__)
@@ -155,15 +155,21 @@ class WebChatInput(InputChannel):
                 return parsed
             sender_id, text, metadata = parsed
             collector = CollectingOutputChannel()
+            message = UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata)
+            shown = (metadata or {}).get("display_text") or text
             try:
-                await on_new_message(
-                    UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata)
+                relay = await take_turn(
+                    request.app.ctx.agent,
+                    self.back_office,
+                    sender_id,
+                    shown,
+                    lambda: on_new_message(message),
+                    lambda: collector.messages,
                 )
             except Exception:
                 # The text is the citizen's and may hold personal data: log the failure only.
                 logger.exception("webchat turn failed")
                 return _error(503, "The assistant could not answer just now. Please try again.")
-            relay = await relay_if_handed_off(request.app.ctx.agent, sender_id, self.back_office)
             if relay is Relay.FAILED:
                 return response.json([{"sender": "hotline", "text": RELAY_FAILED_REPLY}])
             if relay is Relay.RESUMED:

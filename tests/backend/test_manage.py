@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.manage import BACKEND_DIR, alembic_config
 from app.models import Application, ServiceRequest
+from app.staff.models import StaffUser
 
 
 def _head_revision() -> str:
@@ -75,3 +76,32 @@ def test_unknown_command_fails() -> None:
         check=False,
     )
     assert result.returncode == 2
+
+
+def test_create_staff_reads_the_password_from_the_environment(fresh_database: tuple[Engine, str]) -> None:
+    engine, url = fresh_database
+    assert _manage(url, "migrate").returncode == 0
+    assert _manage(url, "seed-demo").returncode == 0
+    environment = {**os.environ, "DATABASE_URL": url, "STAFF_PASSWORD": "a-long-enough-secret"}
+
+    def create(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app.manage", "create-staff", *args],
+            cwd=BACKEND_DIR,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+
+    done = create("nadia", "--name", "Nadia Hassan", "--role", "agent", "--teams", "general,streets", "--capacity", "4")
+    assert done.returncode == 0, done.stderr
+    assert "a-long-enough-secret" not in done.stderr
+    with Session(engine) as session:
+        nadia = session.scalar(select(StaffUser).where(StaffUser.username == "nadia"))
+        assert nadia is not None and nadia.capacity == 4
+        assert {team.code for team in nadia.teams} == {"general", "streets"}
+        assert nadia.password_hash.startswith("$argon2id$")
+    assert create("nadia", "--name", "Again", "--role", "agent").returncode != 0
+    assert create("omar", "--name", "Omar", "--role", "agent", "--teams", "nowhere").returncode != 0
+    environment["STAFF_PASSWORD"] = "short"
+    assert "at least 12 characters" in create("pia", "--name", "Pia", "--role", "admin").stderr
