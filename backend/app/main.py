@@ -1,15 +1,39 @@
 """The back-office API application: `uvicorn app.main:app`."""
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from app.api.main import api_router
 from app.api.routes import health
 from app.core.config import settings
+from app.core.db import new_session
+from app.lifecycle.escalation import run_overdue_checks
+from app.open311.formats import Open311Error, render_error
+from app.open311.router import router as open311_router
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    checks = None
+    if settings.OVERDUE_CHECK_INTERVAL_SECONDS > 0:
+        checks = asyncio.create_task(run_overdue_checks(new_session, settings.OVERDUE_CHECK_INTERVAL_SECONDS))
+    try:
+        yield
+    finally:
+        if checks is not None:
+            checks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await checks
+
 
 app = FastAPI(
+    lifespan=lifespan,
     title="Northbridge citizen-service back office",
     version="0.1.0",
     summary="Applications, service requests and the handoff queue behind the 12345 assistant.",
@@ -37,5 +61,12 @@ async def validation_error(_request: Request, error: RequestValidationError) -> 
     return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content=jsonable_encoder({"detail": detail}))
 
 
+@app.exception_handler(Open311Error)
+async def open311_error(_request: Request, error: Open311Error) -> Response:
+    # Open311 clients read errors in the specification's own format.
+    return render_error(error)
+
+
 app.include_router(health.router)
 app.include_router(api_router)
+app.include_router(open311_router)

@@ -17,7 +17,7 @@ from app.models import (
     ServiceRequest,
     ServiceRequestEvent,
 )
-from app.statuses import ApplicationStatus, ServiceKind, ServiceRequestStatus
+from app.statuses import ApplicationStatus, ServiceKind, ServiceRequestStatus, WorkOrderAction
 
 
 def random_suffix() -> str:
@@ -104,7 +104,16 @@ def create_service_request(
         created_at=now,
         updated_at=now,
         target_date=now.date(),
-        events=[ServiceRequestEvent(status=status.value, step_text="Test step", actor="tester", occurred_at=now)],
+        events=[
+            ServiceRequestEvent(
+                action=WorkOrderAction.FILED.value,
+                status=status.value,
+                step_text="Test step",
+                actor="tester",
+                occurred_at=now,
+                department_id=category.department_id,
+            )
+        ],
     )
     session.add(request)
     session.commit()

@@ -30,13 +30,13 @@ def test_migrate_then_seed_twice(fresh_database: tuple[Engine, str]) -> None:
     assert migrated.returncode == 0, migrated.stderr
     first = _manage(url, "seed-demo", "--reference-time", "2026-03-16T12:00:00Z")
     assert first.returncode == 0, first.stderr
-    assert "{'applications': 40, 'service_requests': 32}" in first.stderr
+    assert "{'applications': 40, 'service_requests': 35}" in first.stderr
     second = _manage(url, "seed-demo")
     assert second.returncode == 0, second.stderr
     assert "{'applications': 0, 'service_requests': 0}" in second.stderr
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Application)) == 40
-        assert session.scalar(select(func.count()).select_from(ServiceRequest)) == 32
+        assert session.scalar(select(func.count()).select_from(ServiceRequest)) == 35
 
 
 def test_replicas_migrating_together_both_succeed(fresh_database: tuple[Engine, str]) -> None:
@@ -57,7 +57,7 @@ def test_replicas_migrating_together_both_succeed(fresh_database: tuple[Engine, 
         _stdout, stderr = replica.communicate(timeout=120)
         assert replica.returncode == 0, stderr
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
 
 
 def test_unknown_command_fails() -> None:
