@@ -79,7 +79,7 @@ def _public(session: Session, number: str) -> WorkOrderPublic:
     request = crud.get_service_request(session=session, request_number=number)
     if request is None:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No work order has that number.")
-    codes = dict(session.execute(select(Department.id, Department.code)).tuples().all())
+    codes = {row.id: row.code for row in session.execute(select(Department.id, Department.code))}
     history = [
         WorkOrderStep(
             action=event.action,
