@@ -81,14 +81,24 @@ def main() -> None:
     with admin.begin() as connection:
         connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    environment = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development", "OVERDUE_CHECK_INTERVAL_SECONDS": "0"}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ENVIRONMENT": "development",
+        "OVERDUE_CHECK_INTERVAL_SECONDS": "0",
+    }
     server = None
     try:
 
         def manage(*command: str) -> str:
             return subprocess.run(
                 [sys.executable, "-m", "app.manage", *command],
-                cwd=BACKEND_DIR, env=environment, capture_output=True, text=True, check=True, timeout=300,
+                cwd=BACKEND_DIR,
+                env=environment,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=300,
             ).stdout
 
         manage("migrate")
@@ -97,9 +107,21 @@ def main() -> None:
         port = free_port()
         log = tempfile.TemporaryFile()
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
-             "--no-access-log"],
-            cwd=BACKEND_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            cwd=BACKEND_DIR,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

@@ -312,13 +312,23 @@ def _request_step(
     work_order = f"Work order {department[:2].upper()}-{rng.randint(1000, 9999)}."
     if action == W.FILED:
         return RequestStep(
-            action, S.RECEIVED, "We received your report.", f"Filed through the {channel} channel.",
-            "assistant" if channel != "open311" else "open311 client 1", moment, department,
+            action,
+            S.RECEIVED,
+            "We received your report.",
+            f"Filed through the {channel} channel.",
+            "assistant" if channel != "open311" else "open311 client 1",
+            moment,
+            department,
         )
     if action == W.DISPATCHED:
         return RequestStep(
-            action, S.DISPATCHED, f"We passed your report to {name}.", f"Dispatched by category {category}.",
-            "assistant" if channel != "open311" else "open311 client 1", moment, department,
+            action,
+            S.DISPATCHED,
+            f"We passed your report to {name}.",
+            f"Dispatched by category {category}.",
+            "assistant" if channel != "open311" else "open311 client 1",
+            moment,
+            department,
         )
     if action == W.ACCEPTED:
         return RequestStep(
@@ -326,18 +336,35 @@ def _request_step(
         )
     if action == W.PROGRESS:
         return RequestStep(
-            action, S.IN_PROGRESS, REQUEST_STEPS[category][S.IN_PROGRESS], rng.choice(PROGRESS_NOTES_FOR_STAFF),
-            name, moment, department, notify_citizen=True,
+            action,
+            S.IN_PROGRESS,
+            REQUEST_STEPS[category][S.IN_PROGRESS],
+            rng.choice(PROGRESS_NOTES_FOR_STAFF),
+            name,
+            moment,
+            department,
+            notify_citizen=True,
         )
     if action == W.RESOLVED:
         return RequestStep(
-            action, S.RESOLVED, REQUEST_STEPS[category][S.RESOLVED], None, name, moment, department,
+            action,
+            S.RESOLVED,
+            REQUEST_STEPS[category][S.RESOLVED],
+            None,
+            name,
+            moment,
+            department,
             notify_citizen=True,
         )
     if action == W.CLOSED:
         return RequestStep(
-            action, S.CLOSED, "The request was closed after the work was checked.", None, "hotline supervisor",
-            moment, department,
+            action,
+            S.CLOSED,
+            "The request was closed after the work was checked.",
+            None,
+            "hotline supervisor",
+            moment,
+            department,
         )
     assert action == W.REJECTED
     reason = rng.choice(REJECTION_STEPS)
@@ -403,8 +430,14 @@ def _history(
             passed_on = steps[-1].occurred_at + (moment - steps[-1].occurred_at) / 2
             steps.append(
                 RequestStep(
-                    W.REASSIGNED, S.DISPATCHED, f"We passed your report to {DEPARTMENTS[home]}.", None,
-                    DEPARTMENTS[department], passed_on, home, reason=wrong[1],
+                    W.REASSIGNED,
+                    S.DISPATCHED,
+                    f"We passed your report to {DEPARTMENTS[home]}.",
+                    None,
+                    DEPARTMENTS[department],
+                    passed_on,
+                    home,
+                    reason=wrong[1],
                 )
             )
             department = home
@@ -457,11 +490,11 @@ def _request_plans(rng: random.Random, reference: datetime) -> list[RequestPlan]
     ]
     fixed[0].steps = [
         _request_step(rng, "pothole", action, moment, "roads", "webchat")
-        for action, moment in zip(REQUEST_HISTORIES[S.IN_PROGRESS], [pothole_moments[0], *pothole_moments])
+        for action, moment in zip(REQUEST_HISTORIES[S.IN_PROGRESS], [pothole_moments[0], *pothole_moments], strict=True)
     ]
     fixed[1].steps = [
         _request_step(rng, "streetlight", action, moment, "street_lighting", "sms")
-        for action, moment in zip(REQUEST_HISTORIES[S.RESOLVED], [light_moments[0], *light_moments])
+        for action, moment in zip(REQUEST_HISTORIES[S.RESOLVED], [light_moments[0], *light_moments], strict=True)
     ]
 
     categories = [code for code, spec in SERVICES.items() if spec[2] is not None]
@@ -487,7 +520,10 @@ def _request_plans(rng: random.Random, reference: datetime) -> list[RequestPlan]
         target = subtract_working_days(reference.date(), days_late)
         filed_on = subtract_working_days(target, level)
         actions = REQUEST_HISTORIES[final_status]
-        moments = [datetime.combine(filed_on, time(9 + index, rng.randint(0, 59)), tzinfo=UTC) for index in range(len(actions) - 1)]
+        moments = [
+            datetime.combine(filed_on, time(9 + index, rng.randint(0, 59)), tzinfo=UTC)
+            for index in range(len(actions) - 1)
+        ]
         plan = RequestPlan("", category, _location(rng), rng.choice(DESCRIPTIONS[category]), "webchat", None)
         plan.steps = _history(rng, category, actions, moments, plan.channel)
         generated.append(plan)
@@ -559,7 +595,9 @@ def _ensure_catalogue(session: Session) -> dict[str, Service]:
     return services
 
 
-def _request_record(plan: RequestPlan, category: Service, departments: dict[str, Department], client_id: int) -> ServiceRequest:
+def _request_record(
+    plan: RequestPlan, category: Service, departments: dict[str, Department], client_id: int
+) -> ServiceRequest:
     assert category.service_level_days is not None
     created_at = plan.steps[0].occurred_at
     request = ServiceRequest(

@@ -71,7 +71,10 @@ def test_0003_keeps_existing_histories_and_adds_the_accepted_status(fresh_databa
         command.upgrade(alembic_config(connection=connection), "0003")
     with engine.connect() as connection:
         rows = connection.execute(
-            text("SELECT action, department_id, visible_to_citizen, notify_citizen FROM service_request_event ORDER BY id")
+            text(
+                "SELECT action, department_id, visible_to_citizen, notify_citizen "
+                "FROM service_request_event ORDER BY id"
+            )
         ).all()
         assert [tuple(row) for row in rows] == [("filed", 1, True, False), ("progress", 1, True, False)]
     with engine.begin() as connection:

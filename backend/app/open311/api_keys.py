@@ -65,9 +65,7 @@ def find_client_for_key(*, session: Session, api_key: str) -> Open311Client | No
     if settings.ENVIRONMENT == "production" and secrets.compare_digest(api_key, DEMO_API_KEY):
         return None
     return session.scalar(
-        select(Open311Client).where(
-            Open311Client.key_hash == hash_api_key(api_key), Open311Client.revoked_at.is_(None)
-        )
+        select(Open311Client).where(Open311Client.key_hash == hash_api_key(api_key), Open311Client.revoked_at.is_(None))
     )
 
 

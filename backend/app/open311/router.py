@@ -95,7 +95,9 @@ def discovery(fmt: str, request: Request) -> Response:
 def list_services(fmt: str, request: Request, session: SessionDep) -> Response:
     format = _format(fmt)
     _check_jurisdiction(_query(request), format)
-    return render(format, "services", [service.service_entry(entry) for entry in service.list_services(session=session)])
+    return render(
+        format, "services", [service.service_entry(entry) for entry in service.list_services(session=session)]
+    )
 
 
 @router.get("/services/{service_code}.{fmt}", summary="GET Service Definition: a category's extra questions")
@@ -135,9 +137,7 @@ async def posted_form(fmt: str, request: Request) -> dict[str, list[str]]:
     return fields
 
 
-@router.post(
-    "/requests.{fmt}", status_code=201, summary="POST Service Request: file a new request (api_key required)"
-)
+@router.post("/requests.{fmt}", status_code=201, summary="POST Service Request: file a new request (api_key required)")
 def create_request(
     fmt: str, fields: Annotated[dict[str, list[str]], Depends(posted_form)], session: SessionDep
 ) -> Response:
@@ -227,9 +227,7 @@ def get_token(token: str, fmt: str, request: Request, session: SessionDep) -> Re
     return render(format, "service_requests", [{"service_request_id": found.request_number, "token": token}])
 
 
-@router.api_route(
-    "/{anything:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
-)
+@router.api_route("/{anything:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
 def unknown_resource(anything: str) -> Response:
     format: Format = "json" if anything.endswith(".json") else "xml"
     return render_error(Open311Error(404, "No such Open311 resource; see discovery.xml.", format=format))

@@ -184,9 +184,7 @@ def file_request(
         reporter_account_id=form.account_id,
         reporter_device_id=form.device_id,
         open311_client_id=client.id,
-        open311_token=(
-            secrets.token_urlsafe(16) if service.open311_type == Open311ServiceType.BATCH.value else None
-        ),
+        open311_token=(secrets.token_urlsafe(16) if service.open311_type == Open311ServiceType.BATCH.value else None),
     )
     crud.file_service_request(session=session, request=request, actor=f"open311 client {client.id}", now=now)
     logger.info("open311 client %d filed %s", client.id, request.request_number)
@@ -250,7 +248,9 @@ def request_entry(request: ServiceRequest) -> dict[str, Any]:
         "service_notice": service_notice(request.category),
         "requested_datetime": w3_datetime(request.created_at),
         "updated_datetime": w3_datetime(request.updated_at),
-        "expected_datetime": w3_datetime(datetime.combine(request.target_date, time(23, 59, 59), request.created_at.tzinfo)),
+        "expected_datetime": w3_datetime(
+            datetime.combine(request.target_date, time(23, 59, 59), request.created_at.tzinfo)
+        ),
         "address": request.location,
         "address_id": request.address_id,
         "zipcode": None,

@@ -230,7 +230,11 @@ def test_caseworker_moves_an_application_on_and_the_applicant_sees_it(
     ],
 )
 def test_refused_status_changes(
-    client: TestClient, db: Session, auth_headers: dict[str, str], number: str | None, body: dict[str, str],
+    client: TestClient,
+    db: Session,
+    auth_headers: dict[str, str],
+    number: str | None,
+    body: dict[str, str],
     status_code: int,
 ) -> None:
     application = create_application(db, statuses=[ApplicationStatus.SUBMITTED])

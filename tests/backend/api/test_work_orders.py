@@ -7,8 +7,21 @@ from fastapi.testclient import TestClient
 
 URL = "/api/v1/work-orders"
 SUMMARY_FIELDS = {
-    "request_number", "category", "category_name", "status", "status_text", "department", "department_name",
-    "location", "description", "channel", "created_at", "updated_at", "target_date", "overdue", "escalated_at",
+    "request_number",
+    "category",
+    "category_name",
+    "status",
+    "status_text",
+    "department",
+    "department_name",
+    "location",
+    "description",
+    "channel",
+    "created_at",
+    "updated_at",
+    "target_date",
+    "overdue",
+    "escalated_at",
 }
 
 
@@ -41,7 +54,12 @@ def test_a_department_works_a_request_through_and_the_citizen_sees_only_their_si
     noted = _act(client, auth_headers, number, "progress-notes", **actor, internal_note="Supplier delay on lamp heads")
     assert noted.json()["status"] == "in_progress"
     resolved = _act(
-        client, auth_headers, number, "resolve", **actor, resolution="The lamp was replaced and works again.",
+        client,
+        auth_headers,
+        number,
+        "resolve",
+        **actor,
+        resolution="The lamp was replaced and works again.",
         internal_note="Old unit sent for recycling",
     )
     assert resolved.status_code == 200
@@ -70,14 +88,25 @@ def test_a_department_works_a_request_through_and_the_citizen_sees_only_their_si
 def test_reassign_and_reject(client: TestClient, auth_headers: dict[str, str]) -> None:
     number = _new_request(client, auth_headers, category="dumped_rubbish")
     moved = _act(
-        client, auth_headers, number, "reassign", actor="A. Nowak", department="parks", to_department="roads",
+        client,
+        auth_headers,
+        number,
+        "reassign",
+        actor="A. Nowak",
+        department="parks",
+        to_department="roads",
         reason="Rubble on the carriageway is cleared by Roads.",
     )
     assert moved.status_code == 200
     assert (moved.json()["department"], moved.json()["status"]) == ("roads", "dispatched")
     assert moved.json()["history"][-1]["reason"] == "Rubble on the carriageway is cleared by Roads."
     rejected = _act(
-        client, auth_headers, number, "reject", actor="J. Okoye", department="roads",
+        client,
+        auth_headers,
+        number,
+        "reject",
+        actor="J. Okoye",
+        department="roads",
         reason="This was already reported, so we added your report to SR-100220.",
     )
     assert rejected.json()["status"] == "rejected"
@@ -90,7 +119,11 @@ def test_reassign_and_reject(client: TestClient, auth_headers: dict[str, str]) -
         ("resolve", {"actor": "Dana Reid", "department": "street_lighting", "resolution": "Fixed it today."}, 409),
         ("close", {"actor": "Hotline supervisor"}, 409),
         ("reassign", {"actor": "D", "department": "street_lighting", "to_department": "moon", "reason": "why"}, 422),
-        ("reassign", {"actor": "Dana Reid", "department": "street_lighting", "to_department": "moon", "reason": "why"}, 422),
+        (
+            "reassign",
+            {"actor": "Dana Reid", "department": "street_lighting", "to_department": "moon", "reason": "why"},
+            422,
+        ),
         ("accept", {"actor": "Dana Reid", "department": "street_lighting", "note": "unknown field"}, 422),
         ("accept", {"actor": "\u200b\u200b \x00", "department": "street_lighting"}, 422),
         ("accept", {"actor": "Dana Reid", "department": "Street Lighting'; DROP TABLE service_request;--"}, 422),
@@ -112,7 +145,12 @@ def test_refused_changes(
 def test_strange_but_valid_text_is_kept(client: TestClient, auth_headers: dict[str, str]) -> None:
     number = _new_request(client, auth_headers)
     response = _act(
-        client, auth_headers, number, "accept", actor="王小明 \u200b", department="street_lighting",
+        client,
+        auth_headers,
+        number,
+        "accept",
+        actor="王小明 \u200b",
+        department="street_lighting",
         internal_note="照明 needs a ladder 🪜\nsecond line",
     )
     assert response.status_code == 200

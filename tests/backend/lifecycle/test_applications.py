@@ -41,15 +41,29 @@ def test_documents_requested_then_received_then_approved_and_issued(db: Session)
         reason="Proof of address missing.",
         citizen_message="We asked you for proof of your address.",
     )
-    flow.change_application_status(session=db, application_number=number, to_status=A.UNDER_REVIEW, actor="R. Okafor", now=NOW)
-    flow.change_application_status(session=db, application_number=number, to_status=A.APPROVED, actor="R. Okafor", now=NOW)
+    flow.change_application_status(
+        session=db, application_number=number, to_status=A.UNDER_REVIEW, actor="R. Okafor", now=NOW
+    )
+    flow.change_application_status(
+        session=db, application_number=number, to_status=A.APPROVED, actor="R. Okafor", now=NOW
+    )
     application = flow.change_application_status(
-        session=db, application_number=number, to_status=A.ISSUED, actor="issuing office", now=NOW,
+        session=db,
+        application_number=number,
+        to_status=A.ISSUED,
+        actor="issuing office",
+        now=NOW,
         internal_note="Card 77-1203 posted.",
     )
     new_steps = [(e.status, e.step_text, e.actor, e.reason, e.notify_citizen) for e in application.events[2:]]
     assert new_steps == [
-        ("awaiting_documents", "We asked you for proof of your address.", "R. Okafor", "Proof of address missing.", True),
+        (
+            "awaiting_documents",
+            "We asked you for proof of your address.",
+            "R. Okafor",
+            "Proof of address missing.",
+            True,
+        ),
         ("under_review", flow.DOCUMENTS_RECEIVED_TEXT, "R. Okafor", None, True),
         ("approved", "Your application was approved.", "R. Okafor", None, True),
         ("issued", "Your document was issued.", "issuing office", None, True),
@@ -73,8 +87,12 @@ def test_changes_outside_the_flow_are_refused(db: Session, history: list[A], to_
     application = create_application(db, statuses=history)
     with pytest.raises(flow.ApplicationTransitionNotAllowed):
         flow.change_application_status(
-            session=db, application_number=application.application_number, to_status=to_status, actor="x",
-            now=NOW, reason="because",
+            session=db,
+            application_number=application.application_number,
+            to_status=to_status,
+            actor="x",
+            now=NOW,
+            reason="because",
         )
     assert application.status == history[-1] and len(application.events) == len(history)
 

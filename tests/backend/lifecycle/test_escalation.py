@@ -21,7 +21,9 @@ WEDNESDAY_MORNING = datetime(2026, 3, 25, 0, 1, tzinfo=UTC)
 
 
 def _notifications(db: Session, request: ServiceRequest) -> list[tuple[str, str | None, str]]:
-    rows = db.scalars(select(Notification).where(Notification.service_request_id == request.id).order_by(Notification.id))
+    rows = db.scalars(
+        select(Notification).where(Notification.service_request_id == request.id).order_by(Notification.id)
+    )
     return [(n.audience, n.department.code if n.department else None, n.message) for n in rows]
 
 
@@ -49,7 +51,10 @@ def test_escalated_once_the_day_after_with_department_and_supervisors_notified(d
     assert not step.visible_to_citizen and not step.notify_citizen
     # The citizen's view is unchanged.
     assert lifecycle.last_citizen_step(request).action == "dispatched"
-    message = f"{request.request_number} (Street light not working, Street Lighting) was due by 2026-03-24 and is still dispatched."
+    message = (
+        f"{request.request_number} (Street light not working, Street Lighting) "
+        "was due by 2026-03-24 and is still dispatched."
+    )
     assert _notifications(db, request) == [("department", "street_lighting", message), ("supervisors", None, message)]
 
     # A second run, a day later, adds nothing for it.
@@ -112,7 +117,12 @@ def test_manage_command_escalates_at_the_given_time(fresh_database: tuple[Engine
     def manage(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "app.manage", *args],
-            cwd=BACKEND_DIR, env=environment, capture_output=True, text=True, timeout=120, check=False,
+            cwd=BACKEND_DIR,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     assert manage("migrate").returncode == 0
@@ -123,4 +133,6 @@ def test_manage_command_escalates_at_the_given_time(fresh_database: tuple[Engine
     again = manage("escalate-overdue", "--now", "2026-03-16T12:00:00Z")
     assert again.stdout.strip() == "escalated 0 overdue work orders:"
     with Session(engine) as session:
-        assert session.scalar(select(ServiceRequest).where(ServiceRequest.escalated_at == datetime(2026, 3, 16, 12, tzinfo=UTC)))
+        assert session.scalar(
+            select(ServiceRequest).where(ServiceRequest.escalated_at == datetime(2026, 3, 16, 12, tzinfo=UTC))
+        )

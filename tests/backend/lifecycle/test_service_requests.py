@@ -63,7 +63,9 @@ def test_a_work_order_from_acceptance_to_closing(db: Session) -> None:
         internal_note="Cable joint also renewed.",
     )
     request = lifecycle.close_work_order(session=db, request_number=number, actor="Hotline supervisor", now=later(50))
-    steps = [(e.action, e.status, e.actor, e.occurred_at, e.visible_to_citizen, e.notify_citizen) for e in request.events]
+    steps = [
+        (e.action, e.status, e.actor, e.occurred_at, e.visible_to_citizen, e.notify_citizen) for e in request.events
+    ]
     assert steps[2:] == [
         ("accepted", "accepted", "Dana Reid", later(1), True, True),
         ("progress", "in_progress", "Dana Reid", later(2), True, True),
@@ -151,10 +153,14 @@ def test_changes_the_status_does_not_allow_are_refused(db: Session, history: lis
         lifecycle.add_progress_note: {"internal_note": "note"},
     }
     for step, change in enumerate(history, 1):
-        change(session=db, request_number=request.request_number, actor="x", now=later(step), **arguments.get(change, {}))
+        change(
+            session=db, request_number=request.request_number, actor="x", now=later(step), **arguments.get(change, {})
+        )
     events_before = len(request.events)
     with pytest.raises(lifecycle.TransitionNotAllowed):
-        refused(session=db, request_number=request.request_number, actor="x", now=later(9), **arguments.get(refused, {}))
+        refused(
+            session=db, request_number=request.request_number, actor="x", now=later(9), **arguments.get(refused, {})
+        )
     db.expire_all()
     assert len(db.get(ServiceRequest, request.id).events) == events_before  # type: ignore[union-attr]
 

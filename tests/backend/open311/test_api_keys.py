@@ -55,7 +55,12 @@ def test_operator_command_creates_lists_and_revokes(fresh_database: tuple[Engine
     def manage(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "app.manage", *args],
-            cwd=BACKEND_DIR, env=environment, capture_output=True, text=True, timeout=120, check=False,
+            cwd=BACKEND_DIR,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     assert manage("migrate").returncode == 0

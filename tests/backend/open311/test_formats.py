@@ -12,7 +12,10 @@ def test_lists_become_repeated_elements_and_arrays() -> None:
     root = ElementTree.fromstring(to_xml("services", value))
     assert [child.tag for child in root] == ["service"]
     assert [(e.tag, e.text) for e in root[0]] == [
-        ("service_code", "pothole"), ("metadata", "true"), ("keywords", None), ("order", "2"),
+        ("service_code", "pothole"),
+        ("metadata", "true"),
+        ("keywords", None),
+        ("order", "2"),
     ]
     assert json.loads(render("json", "services", value).body) == value
 

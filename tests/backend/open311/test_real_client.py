@@ -36,7 +36,12 @@ def open311_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
         def manage(*args: str) -> str:
             done = subprocess.run(
                 [sys.executable, "-m", "app.manage", *args],
-                cwd=BACKEND_DIR, env=environment, capture_output=True, text=True, timeout=180, check=True,
+                cwd=BACKEND_DIR,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=180,
+                check=True,
             )
             return done.stdout
 
@@ -48,7 +53,10 @@ def open311_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
         with log.open("w") as output:
             server = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=BACKEND_DIR, env=environment, stdout=output, stderr=subprocess.STDOUT,
+                cwd=BACKEND_DIR,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
             )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -135,7 +143,12 @@ def test_discovery_and_tokens_over_plain_http(open311_server: tuple[str, str]) -
     assert [f.text for f in discovery.iterfind("endpoints/endpoint/formats/format")] == ["text/xml", "application/json"]
     created = httpx.post(
         f"{root}/requests.json",
-        data={"api_key": api_key, "service_code": "noise", "address_string": "Fisher Street 4", "attribute[source]": "home"},
+        data={
+            "api_key": api_key,
+            "service_code": "noise",
+            "address_string": "Fisher Street 4",
+            "attribute[source]": "home",
+        },
         timeout=10,
     ).json()
     token = created[0]["token"]

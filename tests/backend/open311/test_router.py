@@ -17,12 +17,32 @@ from tests.backend.open311.spark import parse, same_in_both
 BASE = "/open311/v2"
 FORMATS = ["xml", "json"]
 REQUEST_FIELDS = [
-    "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-    "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-    "address", "address_id", "zipcode", "lat", "long", "media_url",
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
 ]
 REQUEST_CATEGORIES = {
-    "pothole", "streetlight", "missed_collection", "noise", "graffiti", "dumped_rubbish", "water_leak",
+    "pothole",
+    "streetlight",
+    "missed_collection",
+    "noise",
+    "graffiti",
+    "dumped_rubbish",
+    "water_leak",
 }
 CONTACT = {
     "email": "ann.kowalski@example.org",
@@ -102,7 +122,13 @@ def test_service_list_is_the_request_categories(client: TestClient, format: str)
     assert {service["service_code"] for service in services} == REQUEST_CATEGORIES
     by_code = {service["service_code"]: service for service in services}
     assert set(by_code["pothole"]) == {
-        "service_code", "service_name", "description", "metadata", "type", "keywords", "group",
+        "service_code",
+        "service_name",
+        "description",
+        "metadata",
+        "type",
+        "keywords",
+        "group",
     }
     truth = {"xml": ("true", "false"), "json": (True, False)}[format]
     assert (by_code["pothole"]["metadata"], by_code["graffiti"]["metadata"]) == truth
@@ -118,7 +144,14 @@ def test_service_definition(client: TestClient, format: str) -> None:
     assert definition["service_code"] == "missed_collection"
     bins, day = definition["attributes"]
     assert set(bins) == {
-        "variable", "code", "datatype", "required", "datatype_description", "order", "description", "values",
+        "variable",
+        "code",
+        "datatype",
+        "required",
+        "datatype_description",
+        "order",
+        "description",
+        "values",
     }
     assert (bins["code"], bins["datatype"], str(bins["order"])) == ("bins", "multivaluelist", "1")
     assert [value["key"] for value in bins["values"]] == ["general", "recycling", "garden"]
@@ -165,10 +198,14 @@ def test_filed_request_is_a_back_office_record_without_its_personal_data_on_show
     assert (record.latitude, record.longitude, record.location) == (54.973312, -1.614207, "Castle Hill outside no. 9")
     assert record.attributes == {"size": "large"}
     assert (record.contact_email, record.contact_first_name, record.contact_last_name) == (
-        "ann.kowalski@example.org", "Ann", "Kowalski",
+        "ann.kowalski@example.org",
+        "Ann",
+        "Kowalski",
     )
     assert (record.contact_phone, record.reporter_device_id, record.reporter_account_id) == (
-        "07700 900555", "device-8812", "acct-4471",
+        "07700 900555",
+        "device-8812",
+        "acct-4471",
     )
     assert record.description == "Deep hole by the drain, about a hand deep."
     assert record.events[0].actor.startswith("open311 client ")
@@ -180,7 +217,11 @@ def test_filed_request_is_a_back_office_record_without_its_personal_data_on_show
     assert status == 200
     assert list(seen) == REQUEST_FIELDS
     assert (seen["service_request_id"], seen["status"], seen["service_code"]) == (number, "open", "pothole")
-    assert (seen["address"], str(seen["lat"]), str(seen["long"])) == ("Castle Hill outside no. 9", "54.973312", "-1.614207")
+    assert (seen["address"], str(seen["lat"]), str(seen["long"])) == (
+        "Castle Hill outside no. 9",
+        "54.973312",
+        "-1.614207",
+    )
     assert seen["agency_responsible"] == "Roads"
     assert seen["status_notes"] == "We passed your report to Roads."
     assert seen["media_url"] == "https://photos.example.org/castle-hill.jpg"
@@ -204,8 +245,15 @@ def test_location_by_address_or_address_id_alone(client: TestClient, format: str
 @pytest.mark.parametrize("format", FORMATS)
 def test_batch_service_answers_with_a_token_that_leads_to_the_number(client: TestClient, format: str) -> None:
     status, (created,) = post(
-        client, format, {"api_key": DEMO_API_KEY, "service_code": "noise", "address_string": "Market Square 2",
-                         "attribute[source]": "business", "attribute[nights_per_week]": "3"},
+        client,
+        format,
+        {
+            "api_key": DEMO_API_KEY,
+            "service_code": "noise",
+            "address_string": "Market Square 2",
+            "attribute[source]": "business",
+            "attribute[nights_per_week]": "3",
+        },
     )
     assert status == 201
     assert set(created) == {"token", "service_notice", "account_id"}
@@ -219,8 +267,11 @@ def test_batch_service_answers_with_a_token_that_leads_to_the_number(client: Tes
 
 def test_multivaluelist_and_typed_attributes(client: TestClient, db: Session) -> None:
     fields = [
-        ("api_key", DEMO_API_KEY), ("service_code", "missed_collection"), ("address_string", "Elm Grove 12"),
-        ("attribute[bins][]", "general"), ("attribute[bins][]", "garden"),
+        ("api_key", DEMO_API_KEY),
+        ("service_code", "missed_collection"),
+        ("address_string", "Elm Grove 12"),
+        ("attribute[bins][]", "general"),
+        ("attribute[bins][]", "garden"),
         ("attribute[collection_day]", "2026-03-10T07:00:00+01:00"),
     ]
     status, (created,) = post(client, "json", fields)
@@ -251,7 +302,10 @@ def test_api_key_missing_wrong_or_revoked_is_403(client: TestClient, db: Session
 def test_demo_key_is_refused_in_production(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings, "ENVIRONMENT", "production")
     status, body = post(client, "xml", pothole())
-    assert (status, errors_of(body)) == (403, [("403", "Invalid api_key received -- can't proceed with create_request.")])
+    assert (status, errors_of(body)) == (
+        403,
+        [("403", "Invalid api_key received -- can't proceed with create_request.")],
+    )
 
 
 @pytest.mark.parametrize("format", FORMATS)
@@ -262,8 +316,11 @@ def test_demo_key_is_refused_in_production(client: TestClient, monkeypatch: pyte
         ({"service_code": "volcano"}, 404, "service_code was not found; services.xml lists them."),
         ({"service_code": "business_licence"}, 404, "service_code was not found; services.xml lists them."),
         ({"jurisdiction_id": "springfield.gov"}, 404, "jurisdiction_id was not found."),
-        ({"lat": "", "long": "", "address_string": ""}, 400,
-         "a location is required: lat and long, address_string or address_id"),
+        (
+            {"lat": "", "long": "", "address_string": ""},
+            400,
+            "a location is required: lat and long, address_string or address_id",
+        ),
         ({"long": "", "address_string": ""}, 400, "lat and long must be sent together"),
         ({"lat": "91"}, 400, "lat: Input should be less than or equal to 90"),
         ({"long": "nan"}, 400, "long: Input should be a finite number"),
@@ -271,8 +328,7 @@ def test_demo_key_is_refused_in_production(client: TestClient, monkeypatch: pyte
         ({"address_string": "!!"}, 400, "address_string: must be at least 3 characters long"),
         ({"address_string": "x" * 301}, 400, "address_string: must be at most 300 characters long"),
         ({"attribute[size]": ""}, 400, "attribute[size]: required for pothole"),
-        ({"attribute[size]": "enormous"}, 400,
-         "attribute[size]: choose one of the keys in the service definition"),
+        ({"attribute[size]": "enormous"}, 400, "attribute[size]: choose one of the keys in the service definition"),
         ({"attribute[colour]": "red"}, 400, "attribute[colour]: not an attribute of pothole"),
         ({"attribute": "size=large"}, 400, "attributes are sent as attribute[code]=value"),
         ({"email": "not-an-address"}, 400, "email: must be an email address"),
@@ -304,13 +360,22 @@ def test_malformed_posts_are_400(client: TestClient, format: str) -> None:
     form = "application/x-www-form-urlencoded"
     cases = [
         (client.post(url, json=pothole()), "Send the request as application/x-www-form-urlencoded."),
-        (client.post(url, content=b"api_key=%FF%FE&service_code=pothole", headers={"content-type": form}),
-         "The request is not a valid UTF-8 form."),
-        (client.post(url, content=b"a" * (65 * 1024), headers={"content-type": form}),
-         "The request is larger than 64 KiB."),
-        (client.post(url, content="&".join(f"f{i}=1" for i in range(300)).encode(), headers={"content-type": form}),
-         "The request is not a valid UTF-8 form."),
-        (post_form(client, format, [*pothole().items(), ("service_code", "graffiti")]), "service_code may be given once"),
+        (
+            client.post(url, content=b"api_key=%FF%FE&service_code=pothole", headers={"content-type": form}),
+            "The request is not a valid UTF-8 form.",
+        ),
+        (
+            client.post(url, content=b"a" * (65 * 1024), headers={"content-type": form}),
+            "The request is larger than 64 KiB.",
+        ),
+        (
+            client.post(url, content="&".join(f"f{i}=1" for i in range(300)).encode(), headers={"content-type": form}),
+            "The request is not a valid UTF-8 form.",
+        ),
+        (
+            post_form(client, format, [*pothole().items(), ("service_code", "graffiti")]),
+            "service_code may be given once",
+        ),
     ]
     for response, description in cases:
         assert response.status_code == 400, description
@@ -325,8 +390,18 @@ INJECTIONS = [
 ]
 FREE_TEXT_FIELDS = ["address_string", "description", "first_name", "last_name"]
 STRUCTURED_FIELDS = [
-    "service_code", "lat", "long", "address_id", "email", "phone", "device_id", "account_id", "media_url",
-    "jurisdiction_id", "api_key", "attribute[size]",
+    "service_code",
+    "lat",
+    "long",
+    "address_id",
+    "email",
+    "phone",
+    "device_id",
+    "account_id",
+    "media_url",
+    "jurisdiction_id",
+    "api_key",
+    "attribute[size]",
 ]
 
 
@@ -342,8 +417,12 @@ def test_injection_attempts_in_every_field(client: TestClient, db: Session, fiel
         number = body[0]["service_request_id"]
         record = db.scalar(select(ServiceRequest).where(ServiceRequest.request_number == number))
         assert record is not None
-        stored = {"address_string": record.location, "description": record.description,
-                  "first_name": record.contact_first_name, "last_name": record.contact_last_name}[field]
+        stored = {
+            "address_string": record.location,
+            "description": record.description,
+            "first_name": record.contact_first_name,
+            "last_name": record.contact_last_name,
+        }[field]
         assert stored == payload
         seen = client.get(f"{BASE}/requests/{number}.xml")
         parse(seen, "xml")
@@ -370,12 +449,21 @@ def test_strange_text_round_trips(client: TestClient) -> None:
 @pytest.mark.parametrize("format", FORMATS)
 def test_search_by_numbers_overrides_the_other_filters(client: TestClient, format: str) -> None:
     status, found = get(
-        client, "requests", format, service_request_id="SR-100231,sr100232,SR-900001", service_code="graffiti",
-        status="closed", start_date="2001-01-01T00:00:00Z", end_date="2001-01-02T00:00:00Z",
+        client,
+        "requests",
+        format,
+        service_request_id="SR-100231,sr100232,SR-900001",
+        service_code="graffiti",
+        status="closed",
+        start_date="2001-01-01T00:00:00Z",
+        end_date="2001-01-02T00:00:00Z",
     )
     assert status == 200
     assert sorted(item["service_request_id"] for item in found) == ["SR-100231", "SR-100232"]
-    assert {item["service_request_id"]: item["status"] for item in found} == {"SR-100231": "open", "SR-100232": "closed"}
+    assert {item["service_request_id"]: item["status"] for item in found} == {
+        "SR-100231": "open",
+        "SR-100232": "closed",
+    }
     for item in found:
         assert list(item) == REQUEST_FIELDS
 
@@ -397,9 +485,7 @@ def test_search_by_category_status_and_dates(client: TestClient, format: str, re
     assert len(closed) + len(opened) == len(both) == 35
     _, lights = get(client, "requests", format, service_code="streetlight,water_leak", **window)
     assert lights and {item["service_code"] for item in lights} == {"streetlight", "water_leak"}
-    _, narrow = get(
-        client, "requests", format, start_date="2026-03-13T00:00:00Z", end_date="2026-03-13T23:59:59+00:00"
-    )
+    _, narrow = get(client, "requests", format, start_date="2026-03-13T00:00:00Z", end_date="2026-03-13T23:59:59+00:00")
     assert narrow and all(item["requested_datetime"].startswith("2026-03-13") for item in narrow)
 
 
@@ -418,18 +504,37 @@ def test_default_search_is_the_last_90_days(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("params", "description"),
     [
-        ({"start_date": "2026-03-01"}, "start_date must be a date and time with a time zone, like 2010-01-01T00:00:00Z"),
-        ({"end_date": "2026-03-01T00:00:00"}, "end_date must be a date and time with a time zone, like 2010-01-01T00:00:00Z"),
+        (
+            {"start_date": "2026-03-01"},
+            "start_date must be a date and time with a time zone, like 2010-01-01T00:00:00Z",
+        ),
+        (
+            {"end_date": "2026-03-01T00:00:00"},
+            "end_date must be a date and time with a time zone, like 2010-01-01T00:00:00Z",
+        ),
         ({"start_date": "yesterday"}, "start_date must be a date and time with a time zone, like 2010-01-01T00:00:00Z"),
-        ({"start_date": "2026-03-10T00:00:00Z", "end_date": "2026-03-01T00:00:00Z"}, "end_date must not be before start_date"),
-        ({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-02T00:00:00Z"},
-         "start_date and end_date may span at most 90 days"),
+        (
+            {"start_date": "2026-03-10T00:00:00Z", "end_date": "2026-03-01T00:00:00Z"},
+            "end_date must not be before start_date",
+        ),
+        (
+            {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-02T00:00:00Z"},
+            "start_date and end_date may span at most 90 days",
+        ),
         ({"status": "pending"}, "status must be open, closed or both, separated by commas"),
         ({"service_code": "volcano"}, "service_code must list service codes from services.xml."),
-        ({"service_code": "pothole'; --"}, "service_code must list service codes from services.xml, separated by commas"),
-        ({"service_request_id": "100231"}, "service_request_id must list request numbers like SR-100231, separated by commas"),
-        ({"service_request_id": ",".join(f"SR-{100000 + i}" for i in range(201))},
-         "service_request_id may list at most 200 numbers"),
+        (
+            {"service_code": "pothole'; --"},
+            "service_code must list service codes from services.xml, separated by commas",
+        ),
+        (
+            {"service_request_id": "100231"},
+            "service_request_id must list request numbers like SR-100231, separated by commas",
+        ),
+        (
+            {"service_request_id": ",".join(f"SR-{100000 + i}" for i in range(201))},
+            "service_request_id may list at most 200 numbers",
+        ),
     ],
 )
 def test_bad_searches_are_400(client: TestClient, format: str, params: dict[str, str], description: str) -> None:

@@ -149,7 +149,9 @@ def get_work_order(request_number: RequestNumber, session: SessionDep) -> WorkOr
     return _public(session, _number(request_number))
 
 
-@router.post("/{request_number}/accept", summary="Accept a work order", response_model=WorkOrderPublic, responses=ERRORS)
+@router.post(
+    "/{request_number}/accept", summary="Accept a work order", response_model=WorkOrderPublic, responses=ERRORS
+)
 def accept(request_number: RequestNumber, body: WorkOrderUpdate, session: SessionDep) -> WorkOrderPublic:
     return _act(
         session,
