@@ -316,3 +316,52 @@ class Notification(Base):
 
     department: Mapped[Department | None] = relationship()
     service_request: Mapped[ServiceRequest] = relationship()
+
+
+# --- How conversations with the assistant go (facts from the Rasa server's broker; no message text) ---
+
+
+class ConversationSession(Base):
+    """One session of a conversation with the assistant, as the Rasa server reported it.
+
+    Facts only: when it started, the channel and language, and whether the
+    assistant passed it to a person. The conversation id is the channel's own
+    (a random id per web chat browser, a keyed hash of the phone number on SMS
+    and voice); no message text or metadata reaches this table.
+    """
+
+    __tablename__ = "conversation_session"
+    __table_args__ = (UniqueConstraint("conversation_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Of the session's first citizen message; None until the citizen writes.
+    channel: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when the assistant queued the conversation for an agent (HO-…) or filed a callback (SR-…).
+    handoff_reference: Mapped[str | None] = mapped_column(String(9), index=True)
+    callback_reference: Mapped[str | None] = mapped_column(String(9))
+
+    turns: Mapped[list["ConversationTurn"]] = relationship(
+        back_populates="session",
+        order_by=lambda: [ConversationTurn.occurred_at, ConversationTurn.id],
+        cascade="all, delete-orphan",
+    )
+
+
+class ConversationTurn(Base):
+    """One citizen message in a session: when, and what the assistant understood it to mean (no text)."""
+
+    __tablename__ = "conversation_turn"
+    # A batch the broker sends twice (a lost answer) adds nothing the second time.
+    __table_args__ = (UniqueConstraint("session_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("conversation_session.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None] = mapped_column(Float)
+
+    session: Mapped[ConversationSession] = relationship(back_populates="turns")

@@ -2,9 +2,10 @@
 
 import re
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from app.free_text import clean_free_text
 from app.identifiers import normalise_application_number
@@ -270,6 +271,80 @@ class ApplicationStatusChanged(BaseModel):
     last_step: str
     last_step_at: datetime
     next_step: str
+
+
+# --- conversation facts (from the Rasa server's broker) --------------------
+
+
+class ConversationFactKind(StrEnum):
+    SESSION_STARTED = "session_started"
+    CITIZEN_TURN = "citizen_turn"
+    HANDED_OFF = "handed_off"
+    CALLBACK_FILED = "callback_filed"
+
+
+# The reference each kind carries: a handoff's, or the service request that tracks a callback.
+_FACT_REFERENCE = {ConversationFactKind.HANDED_OFF: "HO-", ConversationFactKind.CALLBACK_FILED: "SR-"}
+
+
+class ConversationFactCreate(BaseModel):
+    """One thing that happened in a conversation; never the text of a message (unknown fields are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ConversationFactKind
+    conversation_id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:+=@-]+$")]
+    at: AwareDatetime
+    channel: Channel | None = None
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] | None = None
+    intent: IntentName | None = None
+    confidence: Annotated[float, Field(ge=0, le=1)] | None = None
+    reference: Annotated[str, Field(pattern=r"^(HO|SR)-[0-9]{6}$")] | None = None
+
+    @model_validator(mode="after")
+    def _fields_of_its_kind(self) -> "ConversationFactCreate":
+        if self.kind == ConversationFactKind.CITIZEN_TURN and self.channel is None:
+            raise ValueError("a citizen_turn needs the channel")
+        prefix = _FACT_REFERENCE.get(self.kind)
+        if prefix is not None and not (self.reference or "").startswith(prefix):
+            raise ValueError(f"a {self.kind.value} fact needs a reference starting with {prefix}")
+        return self
+
+
+class ConversationFactsCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "facts": [
+                        {"kind": "session_started", "conversation_id": "3f1c2a9e", "at": "2026-03-16T09:14:02Z"},
+                        {
+                            "kind": "citizen_turn",
+                            "conversation_id": "3f1c2a9e",
+                            "at": "2026-03-16T09:14:03Z",
+                            "channel": "webchat",
+                            "language": "en",
+                            "intent": "request_human",
+                            "confidence": 0.97,
+                        },
+                        {
+                            "kind": "handed_off",
+                            "conversation_id": "3f1c2a9e",
+                            "at": "2026-03-16T09:14:04Z",
+                            "reference": "HO-000042",
+                        },
+                    ]
+                }
+            ]
+        },
+    )
+
+    facts: Annotated[list[ConversationFactCreate], Field(min_length=1, max_length=500)]
+
+
+class ConversationFactsRecorded(BaseModel):
+    recorded: int = Field(description="How many facts were new (a batch sent twice records nothing the second time).")
 
 
 # --- health ---------------------------------------------------------------

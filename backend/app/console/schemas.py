@@ -111,3 +111,29 @@ class AuditEntryPublic(BaseModel):
 
 class Ok(BaseModel):
     status: Literal["ok"] = "ok"
+
+
+# --- supervisor dashboard ---------------------------------------------------
+
+
+class DashboardFigurePublic(BaseModel):
+    """One chart's table: the page draws it, the CSV export writes it."""
+
+    key: str = Field(examples=["conversations_by_hour"])
+    title: str
+    columns: list[str]
+    rows: list[list[str | int | float | None]]
+    note: str
+
+
+class DashboardPeriodPublic(BaseModel):
+    first_day: date
+    last_day: date
+    timezone: str = Field(examples=["Europe/London"])
+
+
+class DashboardPublic(BaseModel):
+    period: DashboardPeriodPublic
+    generated_at: datetime
+    summary: dict[str, str | int | float | None]
+    figures: list[DashboardFigurePublic]

@@ -126,13 +126,15 @@ class CannedReply(Base):
 
 
 class SatisfactionRating(Base):
-    """A citizen's 1-5 rating (and comment) after a conversation with an agent."""
+    """A citizen's 1-5 rating (and comment): of a conversation with an agent, or of how a request was handled."""
 
     __tablename__ = "satisfaction_rating"
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoff.id"), index=True)
+    # Set when the citizen rated a resolved service request (asked by the notification at resolution).
+    service_request_id: Mapped[int | None] = mapped_column(ForeignKey("service_request.id"), index=True)
     conversation_id: Mapped[str] = mapped_column(String(128), index=True)
     channel: Mapped[str] = mapped_column(String(32))
     rating: Mapped[int] = mapped_column(Integer)
