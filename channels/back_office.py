@@ -1,10 +1,10 @@
-"""The channels' client for the back office: relaying citizens' messages to the agent during a handoff."""
+"""The Rasa server's client for the back office: relayed messages during a handoff, conversation facts."""
 
 from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
 import httpx
@@ -16,13 +16,24 @@ class BackOfficeUnavailable(Exception):
     """The back office did not answer as the contract says (down, slow, refused)."""
 
 
+class FactsRefused(Exception):
+    """The back office refused a batch of conversation facts as malformed; sending it again would not help."""
+
+
 class BackOfficeClient:
     """A fresh httpx client per call: no event-loop state, so it works in Sanic's loop and in tests."""
 
-    def __init__(self, base_url: str, service_token: str, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        service_token: str,
+        timeout_seconds: float,
+        transport: Optional[httpx.AsyncBaseTransport] = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = service_token
         self.timeout_seconds = timeout_seconds
+        self._transport = transport  # tests only: a stand-in for the network
 
     @classmethod
     def from_environment(cls) -> "BackOfficeClient":
@@ -38,6 +49,7 @@ class BackOfficeClient:
                 base_url=self.base_url,
                 headers={"Authorization": f"Bearer {self._token}"},
                 timeout=httpx.Timeout(self.timeout_seconds),
+                transport=self._transport,
             ) as client:
                 return await client.post(path, json=body)
         except httpx.HTTPError as exc:
@@ -64,3 +76,12 @@ class BackOfficeClient:
             logger.error("back office refused a relayed message: %s", reply.status_code)
             raise BackOfficeUnavailable(f"answered {reply.status_code}")
         return True
+
+    async def record_conversation_facts(self, facts: List[Dict[str, Any]]) -> None:
+        """Send a batch of conversation facts (channels/conversation_facts.py); FactsRefused when malformed."""
+        reply = await self._post("/api/v1/conversation-facts", {"facts": facts})
+        if reply.status_code == 422:
+            raise FactsRefused(f"answered {reply.status_code}")
+        if reply.status_code != 202:
+            logger.warning("back office did not take conversation facts: %s", reply.status_code)
+            raise BackOfficeUnavailable(f"answered {reply.status_code}")

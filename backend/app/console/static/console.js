@@ -91,9 +91,9 @@
 
   function showView(name) {
     document.querySelectorAll(".topbar__tabs button").forEach((b) => b.classList.toggle("active", b.dataset.view === name));
-    $("view-conversations").hidden = name !== "conversations";
-    $("view-audit").hidden = name !== "audit";
+    document.querySelectorAll("main[id^='view-']").forEach((view) => { view.hidden = view.id !== "view-" + name; });
     if (name === "conversations") { refreshQueue(); loadCannedReplies(); loadTransferTargets(); }
+    if (name === "dashboard" && window.hotlineDashboard) window.hotlineDashboard.show();
   }
   document.querySelectorAll(".topbar__tabs button").forEach((b) => b.addEventListener("click", () => showView(b.dataset.view)));
 
