@@ -672,6 +672,8 @@ def seed_demo(session: Session, *, reference_time: datetime | None = None) -> di
                 status=app_plan.steps[-1].status,
                 submitted_at=app_plan.steps[0].occurred_at,
                 pin_hash=hash_pin(app_plan.pin),
+                # Some applicants ticked "text me about progress" (no random draw: the rest stays as it was).
+                wants_updates=app_plan.phone is not None and int(app_plan.number[-1]) % 2 == 0,
                 events=[
                     # Every change after submission is one the applicant hears about.
                     ApplicationEvent(**vars(step), notify_citizen=index > 0)

@@ -16,25 +16,31 @@ from app.core.config import settings
 from app.core.db import new_session
 from app.lifecycle.escalation import run_overdue_checks
 from app.live.updates import get_live_updates
+from app.notifications.runner import run_notification_checks
 from app.open311.formats import Open311Error, render_error
 from app.open311.router import router as open311_router
 
 
 @contextlib.asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    # Listen for other processes' console events, and check for overdue work, as long as this one serves.
+    # Listen for other processes' console events, check for overdue work and send citizens'
+    # notifications, as long as this one serves.
     live = get_live_updates()
     await live.start()
-    checks = None
+    jobs = []
     if settings.OVERDUE_CHECK_INTERVAL_SECONDS > 0:
-        checks = asyncio.create_task(run_overdue_checks(new_session, settings.OVERDUE_CHECK_INTERVAL_SECONDS))
+        jobs.append(asyncio.create_task(run_overdue_checks(new_session, settings.OVERDUE_CHECK_INTERVAL_SECONDS)))
+    if settings.NOTIFICATION_INTERVAL_SECONDS > 0:
+        jobs.append(
+            asyncio.create_task(run_notification_checks(new_session, settings, settings.NOTIFICATION_INTERVAL_SECONDS))
+        )
     try:
         yield
     finally:
-        if checks is not None:
-            checks.cancel()
+        for job in jobs:
+            job.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await checks
+                await job
         await live.stop()
 
 

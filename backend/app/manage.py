@@ -108,6 +108,13 @@ def main(argv: list[str] | None = None) -> None:
     escalate.add_argument(
         "--now", type=_parse_reference_time, default=None, help="the moment to check at (ISO 8601); default: now"
     )
+    notify = commands.add_parser(
+        "send-notifications",
+        help="tell citizens about their requests and applications: record new steps, send the due ones",
+    )
+    notify.add_argument(
+        "--now", type=_parse_reference_time, default=None, help="the moment to send at (ISO 8601); default: now"
+    )
     keys = commands.add_parser("open311-key", help="create, revoke or list the API keys of Open311 clients")
     key_actions = keys.add_subparsers(dest="action", required=True)
     create = key_actions.add_parser("create", help="issue a key to a client; prints it once")
@@ -138,6 +145,12 @@ def main(argv: list[str] | None = None) -> None:
         with Session(get_engine()) as session:
             escalated = escalate_overdue(session=session, now=args.now or datetime.now(UTC))
             print(f"escalated {len(escalated)} overdue work orders: {' '.join(r.request_number for r in escalated)}")
+    elif args.command == "send-notifications":
+        from app.notifications.runner import run_notifications
+
+        with Session(get_engine()) as session:
+            recorded, outcome = run_notifications(session=session, now=args.now or datetime.now(UTC), settings=settings)
+            print(f"recorded {recorded} new notifications; {outcome.counts or 'nothing due'}")
     elif args.command == "open311-key":
         with Session(get_engine()) as session:
             _open311_key(args, session)

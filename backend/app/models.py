@@ -27,6 +27,8 @@ from app.statuses import (
     ApplicationStatus,
     AttributeDatatype,
     NotificationAudience,
+    NotificationChannel,
+    NotificationStatus,
     Open311ServiceType,
     ServiceKind,
     ServiceRequestStatus,
@@ -144,6 +146,8 @@ class Application(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Only a salted scrypt hash of the receipt PIN is kept (see core.security).
     pin_hash: Mapped[str] = mapped_column(String(200))
+    # The applicant asked to be texted about progress (on the application form) at the phone on record.
+    wants_updates: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     citizen: Mapped[Citizen] = relationship()
     service: Mapped[Service] = relationship()
@@ -365,3 +369,40 @@ class ConversationTurn(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
 
     session: Mapped[ConversationSession] = relationship(back_populates="turns")
+
+
+class CitizenNotification(Base):
+    """One message to a citizen about a step of their request or application, and whether it reached them.
+
+    At most one per step (the unique keys), so a step is never announced twice;
+    the text is built from the step when it is sent, so no message text or
+    phone number is kept here.
+    """
+
+    __tablename__ = "citizen_notification"
+    __table_args__ = (
+        CheckConstraint(one_of("channel", NotificationChannel), name="channel"),
+        CheckConstraint(one_of("status", NotificationStatus), name="status"),
+        CheckConstraint("(service_request_event_id IS NULL) <> (application_event_id IS NULL)", name="one_step"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_request_event_id: Mapped[int | None] = mapped_column(ForeignKey("service_request_event.id"), unique=True)
+    application_event_id: Mapped[int | None] = mapped_column(ForeignKey("application_event.id"), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    # A resolved request: the citizen is also asked for a 1-5 rating of how it was handled.
+    asks_for_rating: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # When the assistant put the rating question to the citizen's conversation (done once).
+    rating_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An error code (Twilio's, or the exception's type); never a number or message text.
+    last_error: Mapped[str | None] = mapped_column(String(64))
+    # Twilio's message SID, for tracing a text with Twilio's support.
+    provider_reference: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    service_request_event: Mapped[ServiceRequestEvent | None] = relationship()
+    application_event: Mapped[ApplicationEvent | None] = relationship()

@@ -347,6 +347,23 @@ class ConversationFactsRecorded(BaseModel):
     recorded: int = Field(description="How many facts were new (a batch sent twice records nothing the second time).")
 
 
+# --- citizens' updates (notifications shown on the web chat page) ----------
+
+
+class CitizenUpdatePublic(BaseModel):
+    """One change of a request, as its citizen reads it: the step text, never a staff note."""
+
+    reference: str = Field(examples=["SR-100232"])
+    subject: str = Field(examples=["Street light not working"])
+    status_text: str = Field(examples=["Resolved"])
+    text: str = Field(examples=["The lamp was replaced on 12 March."])
+    occurred_at: datetime
+
+
+class CitizenUpdatesPublic(BaseModel):
+    updates: list[CitizenUpdatePublic]
+
+
 # --- health ---------------------------------------------------------------
 
 

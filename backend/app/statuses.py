@@ -149,3 +149,22 @@ OPEN_SERVICE_REQUEST_STATUSES = frozenset(
     }
 )
 CLOSED_SERVICE_REQUEST_STATUSES = frozenset(set(ServiceRequestStatus) - OPEN_SERVICE_REQUEST_STATUSES)
+
+
+class NotificationChannel(StrEnum):
+    """Where a citizen hears about their request or application: the channel they used."""
+
+    SMS = "sms"  # a text message through Twilio
+    WEBCHAT = "webchat"  # shown on the web chat page when the citizen next opens it
+
+
+class NotificationStatus(StrEnum):
+    """Where one citizen notification stands; only PENDING and FAILED are ever tried (again)."""
+
+    PENDING = "pending"  # waiting for its channel (the next run, or the citizen's next web chat visit)
+    SENDING = "sending"  # handed to Twilio; an answer never came back, so it is not sent again
+    SENT = "sent"
+    FAILED = "failed"  # the last try failed; tried again at next_attempt_at
+    UNDELIVERABLE = "undeliverable"  # refused for good (a wrong number), or every try failed
+    SKIPPED_OPTED_OUT = "skipped_opted_out"  # the number has texted STOP since: nothing is sent
+    EXPIRED = "expired"  # too old to be news by the time it could be sent

@@ -3,7 +3,15 @@
 from fastapi import APIRouter, Depends
 
 from app.api.deps import require_service_client
-from app.api.routes import applications, conversation_facts, handoffs, service_requests, services, work_orders
+from app.api.routes import (
+    applications,
+    citizen_updates,
+    conversation_facts,
+    handoffs,
+    service_requests,
+    services,
+    work_orders,
+)
 
 api_router = APIRouter(
     prefix="/api/v1",
@@ -16,3 +24,4 @@ api_router.include_router(handoffs.router)
 api_router.include_router(services.router)
 api_router.include_router(work_orders.router)
 api_router.include_router(conversation_facts.router)
+api_router.include_router(citizen_updates.router)

@@ -25,6 +25,19 @@ class Settings(BaseSettings):
     # How often the back office looks for overdue work orders to escalate;
     # 0 leaves it to `python -m app.manage escalate-overdue` (cron, tests).
     OVERDUE_CHECK_INTERVAL_SECONDS: float = Field(default=0, ge=0)
+    # How often the back office sends citizens' notifications that are due;
+    # 0 leaves it to `python -m app.manage send-notifications` (cron, tests).
+    NOTIFICATION_INTERVAL_SECONDS: float = Field(default=0, ge=0)
+    # A step that could not be sent within this many hours is old news: it is not sent any more.
+    NOTIFICATION_MAX_AGE_HOURS: float = Field(default=72, gt=0)
+    NOTIFICATION_MAX_ATTEMPTS: int = Field(default=5, ge=1)
+    # Text messages to citizens go through Twilio (the SMS channel's account and number);
+    # TWILIO_API_BASE_URL points the twilio library elsewhere (a local stand-in in tests).
+    # Without an account and a sender number, text notifications wait (and expire).
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: str = ""
+    TWILIO_API_BASE_URL: str = "https://api.twilio.com"
+    TWILIO_SMS_FROM: str = ""
     # Open311 GeoReport v2: which city this endpoint serves, and who runs it.
     OPEN311_JURISDICTION_ID: str = "northbridge.example.org"
     OPEN311_CONTACT: str = "Northbridge 12345 hotline, open311@northbridge.example.org"
@@ -62,6 +75,10 @@ class Settings(BaseSettings):
             raise ValueError("RASA_AUTH_TOKEN must be set when ENVIRONMENT=production (Rasa's HTTP API needs it)")
         OpeningHours.parse(self.CALL_CENTRE_HOURS, self.CALL_CENTRE_TIMEZONE)  # fail at start-up, not per call
         return self
+
+    @property
+    def sms_configured(self) -> bool:
+        return bool(self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN and self.TWILIO_SMS_FROM)
 
     @property
     def cookies_secure(self) -> bool:

@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 # External intents the assistant's rules answer (bot/domain/handoff.yml).
 HANDED_BACK_INTENT = "EXTERNAL_handed_back"
 CLOSED_INTENT = "EXTERNAL_handoff_closed"
+# The survey about a resolved service request (bot/domain/handoff.yml); the entity names the request.
+REQUEST_RESOLVED_INTENT = "EXTERNAL_request_resolved"
+RATED_REQUEST_ENTITY = "rated_request"
 
 
 class DeliveryFailed(Exception):
@@ -41,7 +44,7 @@ class RasaDelivery:
     def close(self) -> None:
         self._client.close()
 
-    def _post(self, path: str, body: Any, **params: str) -> None:
+    def _post(self, path: str, body: Any, **params: str) -> httpx.Response:
         try:
             response = self._client.post(path, json=body, params={**self._params, **params})
         except httpx.HTTPError as error:
@@ -50,6 +53,7 @@ class RasaDelivery:
         if response.status_code >= 300:
             logger.warning("rasa %s answered %s", path.rsplit("/", 1)[-1], response.status_code)
             raise DeliveryFailed(f"Rasa answered {response.status_code}")
+        return response
 
     @staticmethod
     def _conversation(conversation_id: str) -> str:
@@ -96,6 +100,24 @@ class RasaDelivery:
             {"name": intent, "entities": entities},
             output_channel="latest",
         )
+
+    def ask_for_rating(self, conversation_id: str, request_number: str, *, on_citizen_channel: bool) -> list[str]:
+        """Start the assistant's survey about a resolved request; returns the texts it asked.
+
+        On the citizen's channel (web chat: the open page, or the transcript on
+        their next visit) or, when not, handed back here so the caller can text
+        them itself; either way the citizen's answer goes to the assistant's form.
+        """
+        response = self._post(
+            self._conversation(conversation_id) + "/trigger_intent",
+            {"name": REQUEST_RESOLVED_INTENT, "entities": {RATED_REQUEST_ENTITY: request_number}},
+            **({"output_channel": "latest"} if on_citizen_channel else {}),
+        )
+        try:
+            messages = response.json().get("messages") or []
+        except ValueError:
+            messages = []
+        return [m["text"] for m in messages if isinstance(m, dict) and isinstance(m.get("text"), str)]
 
 
 _delivery: RasaDelivery | None = None

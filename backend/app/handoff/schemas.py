@@ -131,11 +131,14 @@ class SatisfactionIn(BaseModel):
     comment: (
         Annotated[str, Field(max_length=1200), cleaned_text(min_length=1, max_length=1000, multiline=True)] | None
     ) = None
+    # Set when the citizen rates how a resolved request was handled (the survey after its notification).
+    request_number: Annotated[str, Field(pattern=r"^SR-[0-9]{6}$")] | None = None
 
 
 class SatisfactionRecorded(BaseModel):
     rating: int
     handoff_reference: str | None
+    request_number: str | None = None
 
 
 # --- console ---------------------------------------------------------------

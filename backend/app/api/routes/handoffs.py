@@ -19,6 +19,8 @@ from app.handoff.schemas import (
     SatisfactionIn,
     SatisfactionRecorded,
 )
+from app.models import utc_now
+from app.notifications.ratings import AlreadyRated, RatingNotAsked, record_request_rating
 from app.schemas import ErrorMessage
 
 router = APIRouter(tags=["handoff"])
@@ -114,10 +116,32 @@ def file_callback(callback_in: CallbackCreate, session: SessionDep) -> CallbackF
 @router.post(
     "/satisfaction-ratings",
     summary="Record a citizen's satisfaction rating",
+    description="After a conversation with an agent (linked to the conversation's latest ended handoff), or, "
+    "with `request_number`, about how a resolved request was handled: accepted only from the conversation the "
+    "request was filed in, once its notification asked for it, and once per request (404 / 409 otherwise).",
     status_code=status.HTTP_201_CREATED,
     response_model=SatisfactionRecorded,
+    responses={404: {"model": ErrorMessage}, 409: {"model": ErrorMessage}},
 )
 def record_rating(rating_in: SatisfactionIn, session: SessionDep) -> SatisfactionRecorded:
+    if rating_in.request_number is not None:
+        try:
+            rated = record_request_rating(
+                session=session,
+                conversation_id=rating_in.conversation_id,
+                channel=rating_in.channel,
+                request_number=rating_in.request_number,
+                rating=rating_in.rating,
+                comment=rating_in.comment,
+                now=utc_now(),
+            )
+        except RatingNotAsked as error:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+        except AlreadyRated as error:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+        return SatisfactionRecorded(
+            rating=rated.rating, handoff_reference=None, request_number=rating_in.request_number
+        )
     record, handoff = service.record_rating(
         session=session,
         conversation_id=rating_in.conversation_id,
