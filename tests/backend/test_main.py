@@ -13,6 +13,8 @@ CONTRACT_OPERATIONS = {
     ("/api/v1/conversations/{conversation_id}/citizen-messages", "post"),
     ("/api/v1/callbacks", "post"),
     ("/api/v1/satisfaction-ratings", "post"),
+    ("/api/v1/conversation-facts", "post"),
+    ("/api/v1/conversations/{conversation_id}/citizen-updates/collect", "post"),
     ("/api/v1/services", "get"),
     ("/api/v1/applications/{application_number}/status-changes", "post"),
     ("/api/v1/work-orders", "get"),

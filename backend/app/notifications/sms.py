@@ -58,14 +58,15 @@ class SmsOutcomeUnknown(SmsError):
 
 
 def to_e164(phone: str | None) -> str | None:
-    """The number in E.164 (+447700900123), or None when it cannot be a phone number."""
+    """The number in E.164 (+447700900123), or None when it cannot be a mobile number (texts need one)."""
     if not phone:
         return None
     try:
         parsed = phonenumbers.parse(phone, HOME_REGION)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(parsed):
+    # "Possible", not "valid": the numbers Ofcom keeps for drama and tests (07700 900xxx) must pass.
+    if not phonenumbers.is_possible_number_for_type(parsed, phonenumbers.PhoneNumberType.MOBILE):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
