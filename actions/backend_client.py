@@ -7,7 +7,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 from urllib.parse import quote
 
 import httpx
@@ -179,15 +179,27 @@ class BackendClient:
         return None if payload is None else _parse(ApplicationStatus, payload)
 
     async def file_service_request(
-        self, *, category: str, location: str, description: str, channel: str, conversation_id: str
+        self,
+        *,
+        category: str,
+        location: str,
+        description: str,
+        channel: str,
+        conversation_id: str,
+        wants_updates: bool = False,
+        contact_phone: Optional[str] = None,
     ) -> FiledServiceRequest:
-        body = {
+        body: Dict[str, Any] = {
             "category": category,
             "location": location,
             "description": description,
             "channel": channel,
             "conversation_id": conversation_id,
         }
+        if wants_updates:
+            body["wants_updates"] = True
+        if contact_phone:
+            body["contact_phone"] = contact_phone
         return _parse(FiledServiceRequest, await self._request("POST", f"{API}/service-requests", json=body))
 
     async def get_service_request(self, number: str) -> Optional[ServiceRequestStatus]:
@@ -229,8 +241,24 @@ class BackendClient:
         }
         return _parse(CallbackFiled, await self._request("POST", f"{API}/callbacks", json=body))
 
-    async def record_rating(self, *, conversation_id: str, channel: str, rating: int, comment: Optional[str]) -> None:
-        body = {"conversation_id": conversation_id, "channel": channel, "rating": rating, "comment": comment}
+    async def record_rating(
+        self,
+        *,
+        conversation_id: str,
+        channel: str,
+        rating: int,
+        comment: Optional[str],
+        request_number: Optional[str] = None,
+    ) -> None:
+        """After a handoff, or (with `request_number`) about a resolved request the citizen was asked to rate."""
+        body: Dict[str, Any] = {
+            "conversation_id": conversation_id,
+            "channel": channel,
+            "rating": rating,
+            "comment": comment,
+        }
+        if request_number:
+            body["request_number"] = request_number
         await self._request("POST", f"{API}/satisfaction-ratings", json=body)
 
 

@@ -1,4 +1,4 @@
-"""The satisfaction survey after a conversation with an agent (satisfaction_form), and the callback number form."""
+"""The satisfaction survey (satisfaction_form) after a conversation with an agent or a resolved request; callbacks."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, UsesBackend, channel_name
 from actions.citizen_text import as_text, clean_citizen_text
+from actions.identifiers import normalise_request_number
 
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 NO_COMMENT = "-"
@@ -61,6 +62,20 @@ class ValidateSatisfactionForm(FormValidationAction):
         return {"satisfaction_comment": comment}
 
 
+class ActionAskSatisfactionRating(Action):
+    """The survey's first question: about the agent's help, or about how a resolved request was handled."""
+
+    def name(self) -> Text:
+        return "action_ask_satisfaction_rating"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot("rated_request"):
+            dispatcher.utter_message(response="utter_ask_request_rating")
+        else:
+            dispatcher.utter_message(response="utter_ask_satisfaction_rating")
+        return []
+
+
 class ActionSubmitSatisfaction(UsesBackend, Action):
     def __init__(self, backend: Optional[BackendClient] = None) -> None:
         UsesBackend.__init__(self, backend)
@@ -71,7 +86,12 @@ class ActionSubmitSatisfaction(UsesBackend, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rating = tracker.get_slot("satisfaction_rating")
         comment = tracker.get_slot("satisfaction_comment")
-        cleared: List[EventType] = [SlotSet("satisfaction_rating", None), SlotSet("satisfaction_comment", None)]
+        rated_request = normalise_request_number(as_text(tracker.get_slot("rated_request")))
+        cleared: List[EventType] = [
+            SlotSet("satisfaction_rating", None),
+            SlotSet("satisfaction_comment", None),
+            SlotSet("rated_request", None),
+        ]
         if rating is None or int(rating) == DECLINED:
             return cleared
         try:
@@ -80,6 +100,7 @@ class ActionSubmitSatisfaction(UsesBackend, Action):
                 channel=channel_name(tracker.get_latest_input_channel()),
                 rating=int(rating),
                 comment=None if comment in (None, NO_COMMENT) else str(comment),
+                request_number=rated_request,
             )
         except BackendError:
             pass  # the citizen is thanked either way; a lost rating is logged by the client

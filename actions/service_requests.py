@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, UsesBackend, channel_name
 from actions.citizen_text import as_text, clean_citizen_text, format_citizen_date
+from actions.handoff import citizen_phone
 from actions.identifiers import normalise_request_number
 from actions.knowledge_base import KnowledgeBase, default_knowledge_base
 
@@ -20,7 +21,11 @@ logger = logging.getLogger(__name__)
 
 LOCATION_LENGTH = (3, 300)
 DESCRIPTION_LENGTH = (5, 1000)
-REPORT_SLOTS = ("issue_category", "issue_location", "issue_description", "report_confirmed")
+REPORT_SLOTS = ("issue_category", "issue_location", "issue_description", "report_confirmed", "report_wants_updates")
+# Where the back office can tell the citizen about changes: the web chat page, a text message.
+UPDATE_CHANNELS = ("webchat", "sms")
+_YES = {"yes", "y", "yeah", "yep", "sure", "ok", "okay", "please", "yes please", "是", "好"}
+_NO = {"no", "n", "nope", "no thanks", "no thank you", "不", "不用"}
 
 # Words by which a citizen names the part of the summary to change ("the location is wrong").
 _FIELD_WORDS = {
@@ -36,6 +41,12 @@ def named_fields(text: str) -> List[str]:
     return [slot for slot, names in _FIELD_WORDS.items() if any(f" {name} " in words for name in names)]
 
 
+def updates_channel(tracker: Tracker) -> Optional[str]:
+    """The channel updates would reach the citizen on, or None where they cannot (the phone, REST clients)."""
+    channel = channel_name(tracker.get_latest_input_channel())
+    return channel if channel in UPDATE_CHANNELS else None
+
+
 class ValidateReportIssueForm(FormValidationAction):
     def __init__(self, knowledge_base: Optional[KnowledgeBase] = None) -> None:
         # Loaded when the action server registers the action, so a broken knowledge base stops it at start.
@@ -43,6 +54,17 @@ class ValidateReportIssueForm(FormValidationAction):
 
     def name(self) -> Text:
         return "validate_report_issue_form"
+
+    def validate_report_wants_updates(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if isinstance(slot_value, bool):
+            return {"report_wants_updates": slot_value}
+        answer = clean_citizen_text(as_text(slot_value), 50).lower().strip(" .!")
+        if answer in _YES or answer in _NO:
+            return {"report_wants_updates": answer in _YES}
+        dispatcher.utter_message(response="utter_invalid_report_wants_updates")
+        return {"report_wants_updates": None}
 
     def validate_issue_category(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -77,6 +99,9 @@ class ValidateReportIssueForm(FormValidationAction):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if slot_value is True:
+            if updates_channel(tracker) is None:
+                # Updates could not reach the citizen here (the phone, REST clients): not offered.
+                return {"report_confirmed": True, "report_wants_updates": False}
             return {"report_confirmed": True}
         # A "no", or the text of a correction: never left as false or text, or the form would end.
         # A slot the same message already set ("no, it's graffiti") is the correction itself: keep it.
@@ -90,6 +115,17 @@ class ValidateReportIssueForm(FormValidationAction):
             # Nothing named: ask which part; the form then shows the summary again below the buttons.
             dispatcher.utter_message(response="utter_ask_which_field")
         return {"report_confirmed": None, **{slot: None for slot in fields}}
+
+
+class ActionAskReportWantsUpdates(Action):
+    """Offers updates in the words of the citizen's channel (shown here next time, or a text message)."""
+
+    def name(self) -> Text:
+        return "action_ask_report_wants_updates"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response=f"utter_ask_report_wants_updates_{updates_channel(tracker) or 'webchat'}")
+        return []
 
 
 class ValidateRequestStatusForm(FormValidationAction):
@@ -121,6 +157,7 @@ class ActionFileServiceRequest(UsesBackend, Action):
             # Only reachable through a story bug: file nothing the citizen has not confirmed.
             logger.warning("file service request: report incomplete or unconfirmed, nothing filed")
             return []
+        wants_updates = tracker.get_slot("report_wants_updates") is True and updates_channel(tracker) is not None
         try:
             filed = await self.backend.file_service_request(
                 category=category.code,
@@ -128,6 +165,9 @@ class ActionFileServiceRequest(UsesBackend, Action):
                 description=description,
                 channel=channel_name(tracker.get_latest_input_channel()),
                 conversation_id=tracker.sender_id[:128],
+                wants_updates=wants_updates,
+                # On SMS the channel vouches for the number the updates go to.
+                contact_phone=citizen_phone(tracker) if updates_channel(tracker) == "sms" else None,
             )
         except BackendError:
             # The slots stay, so that "yes" once the backend is back files the same report.
@@ -140,6 +180,8 @@ class ActionFileServiceRequest(UsesBackend, Action):
             department=filed.department_name,
             target_date=format_citizen_date(filed.target_date),
         )
+        if wants_updates:
+            dispatcher.utter_message(response="utter_updates_promised")
         return [SlotSet(slot, None) for slot in REPORT_SLOTS]
 
 

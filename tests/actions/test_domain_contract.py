@@ -16,6 +16,8 @@ CONTRACT_ACTIONS = {
     "action_resume_after_handoff",
     "action_session_start",
     "action_submit_satisfaction",
+    "action_ask_satisfaction_rating",
+    "action_ask_report_wants_updates",
     "validate_callback_form",
     "validate_satisfaction_form",
     "validate_application_status_form",
@@ -60,6 +62,12 @@ SENT_RESPONSES = {
     "utter_anything_else": set(),
     "utter_invalid_satisfaction_rating": set(),
     "utter_thanks_for_rating": set(),
+    "utter_ask_satisfaction_rating": set(),
+    "utter_ask_request_rating": set(),  # {rated_request}: the slot
+    "utter_ask_report_wants_updates_webchat": set(),
+    "utter_ask_report_wants_updates_sms": set(),
+    "utter_invalid_report_wants_updates": set(),
+    "utter_updates_promised": set(),
 }
 
 

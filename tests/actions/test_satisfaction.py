@@ -6,6 +6,7 @@ from rasa_sdk.events import SlotSet
 from actions.satisfaction import (
     DECLINED,
     NO_COMMENT,
+    ActionAskSatisfactionRating,
     ActionSubmitSatisfaction,
     ValidateCallbackForm,
     ValidateSatisfactionForm,
@@ -75,7 +76,11 @@ async def test_rating_is_sent_and_the_citizen_thanked(dispatcher, tracker_from, 
     tracker = tracker_from("out_of_scope_twice", slots={"satisfaction_rating": 4.0, "satisfaction_comment": "ok"})
     events = await ActionSubmitSatisfaction(running_backend).run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_thanks_for_rating"]
-    assert events == [SlotSet("satisfaction_rating", None), SlotSet("satisfaction_comment", None)]
+    assert events == [
+        SlotSet("satisfaction_rating", None),
+        SlotSet("satisfaction_comment", None),
+        SlotSet("rated_request", None),
+    ]
 
 
 @pytest.mark.asyncio
@@ -83,3 +88,43 @@ async def test_declined_rating_sends_nothing(dispatcher, tracker_from, domain, d
     tracker = tracker_from("out_of_scope_twice", slots={"satisfaction_rating": float(DECLINED)})
     await ActionSubmitSatisfaction(down_backend).run(dispatcher, tracker, domain)
     assert responses(dispatcher) == []
+
+
+@pytest.mark.asyncio
+async def test_the_first_question_names_the_resolved_request(dispatcher, tracker_from, domain):
+    await ActionAskSatisfactionRating().run(
+        dispatcher, tracker_from("out_of_scope_twice", slots={"rated_request": "SR-100232"}), domain
+    )
+    await ActionAskSatisfactionRating().run(dispatcher, tracker_from("out_of_scope_twice"), domain)
+    assert responses(dispatcher) == ["utter_ask_request_rating", "utter_ask_satisfaction_rating"]
+
+
+class RecordingBackend:
+    def __init__(self):
+        self.ratings = []
+
+    async def record_rating(self, **rating):
+        self.ratings.append(rating)
+
+
+@pytest.mark.asyncio
+async def test_a_request_rating_names_the_request(dispatcher, tracker_from, domain):
+    backend = RecordingBackend()
+    tracker = tracker_from(
+        "out_of_scope_twice",
+        slots={"satisfaction_rating": 5.0, "satisfaction_comment": "-", "rated_request": "SR-100232"},
+    )
+    await ActionSubmitSatisfaction(backend).run(dispatcher, tracker, domain)
+    (rating,) = backend.ratings
+    assert (rating["rating"], rating["request_number"], rating["comment"]) == (5, "SR-100232", None)
+    assert responses(dispatcher) == ["utter_thanks_for_rating"]
+
+
+@pytest.mark.asyncio
+async def test_a_rating_the_back_office_refuses_still_thanks_the_citizen(
+    dispatcher, tracker_from, domain, running_backend
+):
+    # Nobody asked this conversation about SR-100232: the back office answers 404.
+    tracker = tracker_from("out_of_scope_twice", slots={"satisfaction_rating": 2.0, "rated_request": "SR-100232"})
+    await ActionSubmitSatisfaction(running_backend).run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_thanks_for_rating"]

@@ -4,8 +4,10 @@ import time
 
 import pytest
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_requests import (
+    ActionAskReportWantsUpdates,
     ActionCheckRequestStatus,
     ActionFileServiceRequest,
     ValidateReportIssueForm,
@@ -13,10 +15,11 @@ from actions.service_requests import (
     named_fields,
 )
 from tests.actions.conftest import responses
-from tests.actions.conversation_events import citizen_answers_form, entity
+from tests.actions.conversation_events import citizen_answers_form, entity, user
 
 REPORT_CLEARED = [
-    SlotSet(s, None) for s in ("issue_category", "issue_location", "issue_description", "report_confirmed")
+    SlotSet(s, None)
+    for s in ("issue_category", "issue_location", "issue_description", "report_confirmed", "report_wants_updates")
 ]
 
 
@@ -87,9 +90,58 @@ async def test_description_length(tracker_from, dispatcher, domain, validate_rep
 
 @pytest.mark.asyncio
 async def test_yes_confirms_the_report(tracker_from, dispatcher, domain, validate_report):
+    # On a channel updates cannot reach (here the test events' socketio), they are not offered.
     turn = report_answer("/affirm", "affirm", "report_confirmed", {"report_confirmed": True})
     events = await validate_report.run(dispatcher, tracker_from("report_issue_asking_confirmation", *turn), domain)
+    assert events == [SlotSet("report_confirmed", True), SlotSet("report_wants_updates", False)]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("channel", ["webchat", "sms"])
+async def test_on_web_chat_and_sms_updates_are_offered_after_yes(
+    tracker_from, dispatcher, domain, validate_report, channel
+):
+    turn = citizen_answers_form(
+        "/affirm",
+        "affirm",
+        form="report_issue_form",
+        requested_slot="report_confirmed",
+        candidates={"report_confirmed": True},
+        channel=channel,
+    )
+    events = await validate_report.run(dispatcher, tracker_from("report_issue_asking_confirmation", *turn), domain)
     assert events == [SlotSet("report_confirmed", True)]
+    asked = CollectingDispatcher()
+    await ActionAskReportWantsUpdates().run(asked, tracker_from("report_issue_asking_confirmation", *turn), domain)
+    assert responses(asked) == [f"utter_ask_report_wants_updates_{channel}"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "said,intent,candidate,kept",
+    [
+        ("/affirm", "affirm", True, True),
+        ("/deny", "deny", False, False),
+        ("Yes please!", "inform", "Yes please!", True),
+        ("nope", "inform", "nope", False),
+        ("不用", "inform", "不用", False),
+        ("maybe later", "inform", "maybe later", None),
+    ],
+)
+async def test_the_answer_about_updates(
+    tracker_from, dispatcher, domain, validate_report, said, intent, candidate, kept
+):
+    turn = citizen_answers_form(
+        said,
+        intent,
+        form="report_issue_form",
+        requested_slot="report_wants_updates",
+        candidates={"report_wants_updates": candidate},
+        channel="webchat",
+    )
+    events = await validate_report.run(dispatcher, tracker_from("report_issue_asking_confirmation", *turn), domain)
+    assert events == [SlotSet("report_wants_updates", kept)]
+    assert responses(dispatcher) == ([] if kept is not None else ["utter_invalid_report_wants_updates"])
 
 
 @pytest.mark.asyncio
@@ -224,3 +276,51 @@ async def test_request_status_backend_trouble(tracker_from, dispatcher, domain, 
     assert time.monotonic() - started < 2.0
     assert events == [SlotSet("request_number", None)]
     assert responses(dispatcher) == ["utter_backend_unavailable"]
+
+
+class RecordingBackend:
+    """Keeps what the action would file (the real back office's side is in tests/backend and tests/e2e)."""
+
+    def __init__(self, real):
+        self.real, self.filed = real, []
+
+    async def file_service_request(self, **report):
+        self.filed.append(report)
+        return await self.real.file_service_request(**report)
+
+
+@pytest.mark.asyncio
+async def test_a_web_chat_report_that_wants_updates_says_so(
+    tracker_from, dispatcher, domain, running_backend, knowledge_base
+):
+    backend = RecordingBackend(running_backend)
+    tracker = tracker_from(
+        "report_issue_confirmed", user("yes please", "affirm", channel="webchat"), slots={"report_wants_updates": True}
+    )
+    await ActionFileServiceRequest(backend, knowledge_base).run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_request_filed", "utter_updates_promised"]
+    (filed,) = backend.filed
+    assert (filed["channel"], filed["wants_updates"], filed["contact_phone"]) == ("webchat", True, None)
+
+
+@pytest.mark.asyncio
+async def test_an_sms_report_gives_the_number_the_channel_vouched_for(
+    tracker_from, dispatcher, domain, running_backend, knowledge_base
+):
+    backend = RecordingBackend(running_backend)
+    signed = user("yes", "affirm", channel="sms", metadata={"phone": "+447700900123"})
+    tracker = tracker_from("report_issue_confirmed", signed, slots={"report_wants_updates": True})
+    await ActionFileServiceRequest(backend, knowledge_base).run(dispatcher, tracker, domain)
+    (filed,) = backend.filed
+    assert (filed["channel"], filed["wants_updates"], filed["contact_phone"]) == ("sms", True, "+447700900123")
+
+
+@pytest.mark.asyncio
+async def test_no_updates_where_they_cannot_arrive(tracker_from, dispatcher, domain, running_backend, knowledge_base):
+    backend = RecordingBackend(running_backend)
+    tracker = tracker_from(
+        "report_issue_confirmed", user("yes", "affirm", channel="rest"), slots={"report_wants_updates": True}
+    )
+    await ActionFileServiceRequest(backend, knowledge_base).run(dispatcher, tracker, domain)
+    assert backend.filed[0]["wants_updates"] is False
+    assert responses(dispatcher) == ["utter_request_filed"]
