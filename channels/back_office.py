@@ -1,4 +1,4 @@
-"""The Rasa server's client for the back office: relayed messages during a handoff, conversation facts."""
+"""The Rasa server's client for the back office: relayed messages, conversation facts, citizens' updates."""
 
 from __future__ import annotations
 
@@ -85,3 +85,12 @@ class BackOfficeClient:
         if reply.status_code != 202:
             logger.warning("back office did not take conversation facts: %s", reply.status_code)
             raise BackOfficeUnavailable(f"answered {reply.status_code}")
+
+    async def collect_citizen_updates(self, conversation_id: str) -> List[Dict[str, Any]]:
+        """The updates waiting for this web chat conversation (each handed over once)."""
+        reply = await self._post(f"/api/v1/conversations/{quote(conversation_id, safe='')}/citizen-updates/collect", {})
+        if reply.status_code != 200:
+            logger.warning("back office did not hand over citizen updates: %s", reply.status_code)
+            raise BackOfficeUnavailable(f"answered {reply.status_code}")
+        updates = reply.json().get("updates")
+        return [update for update in updates if isinstance(update, dict)] if isinstance(updates, list) else []

@@ -19,7 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.back_office import BackOfficeClient
+from channels.back_office import BackOfficeClient, BackOfficeUnavailable
 from channels.citizen_text import RejectedText, clean_citizen_text
 from channels.handoff_relay import Relay, take_turn
 from channels.webchat_live import WebChatLive
@@ -187,6 +187,18 @@ class WebChatInput(InputChannel):
                 {"sender": sender_id, "messages": transcript_from_events(events), "handoff": handoff_status(events)}
             )
 
+        @webchat.route("/updates", methods=["GET"])
+        async def updates(request: Request) -> HTTPResponse:
+            # What changed on the citizen's requests since their last visit ("Updates on your requests").
+            sender_id = request.args.get("sender", "")
+            if not SENDER_ID.match(sender_id):
+                return _error(400, "A valid conversation id is required.")
+            try:
+                found = await self.back_office.collect_citizen_updates(sender_id)
+            except BackOfficeUnavailable:
+                return _error(503, "Updates cannot be fetched just now.")
+            return response.json({"updates": [_shown_update(update) for update in found]})
+
         @webchat.route("/stream", methods=["GET"])
         async def stream(request: Request) -> Optional[HTTPResponse]:
             sender_id = request.args.get("sender", "")
@@ -210,6 +222,13 @@ class WebChatInput(InputChannel):
             return None
 
         return webchat
+
+
+def _shown_update(update: Dict[str, Any]) -> Dict[str, str]:
+    """The fields the page shows, as text (it inserts them with textContent)."""
+    return {
+        key: str(update.get(key) or "")[:600] for key in ("reference", "subject", "status_text", "text", "occurred_at")
+    }
 
 
 def _parse_turn(request: Request) -> "tuple[str, str, Optional[Dict[str, Any]]] | HTTPResponse":

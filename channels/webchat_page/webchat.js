@@ -10,6 +10,9 @@
   const sendButton = document.getElementById("send");
   const status = document.getElementById("status");
   const queueBanner = document.getElementById("queue");
+  const updatesPanel = document.getElementById("updates");
+  const updatesList = document.getElementById("updates-list");
+  const UPDATES_KEY = "northbridge-12345-updates";
   let stream = null;
 
   function newConversationId() {
@@ -91,6 +94,39 @@
     }
   }
 
+  // "Updates on your requests": what changed since the last visit. The back office hands each update
+  // over once, so the page keeps the ones shown until the citizen dismisses them.
+  function keptUpdates() {
+    try {
+      const kept = JSON.parse(localStorage.getItem(UPDATES_KEY) || "null");
+      return kept && kept.conversation === conversationId() ? kept.updates : [];
+    } catch (error) { return []; }
+  }
+
+  function showUpdates(updates) {
+    localStorage.setItem(UPDATES_KEY, JSON.stringify({ conversation: conversationId(), updates }));
+    updatesList.textContent = "";
+    updates.forEach((update) => {
+      const item = document.createElement("li");
+      const when = update.occurred_at ? new Date(update.occurred_at).toLocaleDateString() : "";
+      item.textContent = update.reference + " (" + update.subject + "): " + update.status_text + ". " + update.text +
+        (when ? " – " + when : "");
+      updatesList.appendChild(item);
+    });
+    updatesPanel.hidden = updates.length === 0;
+  }
+
+  async function loadUpdates() {
+    let fresh = [];
+    try {
+      const reply = await fetch(BASE + "updates?sender=" + encodeURIComponent(conversationId()));
+      if (reply.ok) fresh = (await reply.json()).updates || [];
+    } catch (error) { /* shown next time */ }
+    showUpdates(keptUpdates().concat(fresh));
+  }
+
+  document.getElementById("updates-dismiss").addEventListener("click", () => showUpdates([]));
+
   async function loadHistory() {
     try {
       const reply = await fetch(BASE + "history?sender=" + encodeURIComponent(conversationId()));
@@ -156,11 +192,13 @@
 
   document.getElementById("new-conversation").addEventListener("click", () => {
     localStorage.removeItem(STORAGE_KEY);
+    localStorage.removeItem(UPDATES_KEY);
+    updatesPanel.hidden = true;
     transcript.textContent = "";
     showQueue(null);
     showWelcome();
     listen();
   });
 
-  loadHistory().then(listen);
+  loadHistory().then(listen).then(loadUpdates);
 })();
