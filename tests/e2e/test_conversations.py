@@ -11,18 +11,14 @@ pytestmark = pytest.mark.e2e
 
 
 def backend_get(hotline: Hotline, path: str) -> httpx.Response:
-    return httpx.get(
-        f"{hotline.backend_url}{path}", headers={"Authorization": f"Bearer {hotline.service_token}"}, timeout=10
-    )
+    return httpx.get(f"{hotline.backend_url}{path}",
+                     headers={"Authorization": f"Bearer {hotline.service_token}"}, timeout=10)
 
 
 def backend_status_lookup(hotline: Hotline, number: str, **proof: str) -> dict:
-    reply = httpx.post(
-        f"{hotline.backend_url}/api/v1/applications/status-lookup",
-        json={"application_number": number, **proof},
-        headers={"Authorization": f"Bearer {hotline.service_token}"},
-        timeout=10,
-    )
+    reply = httpx.post(f"{hotline.backend_url}/api/v1/applications/status-lookup",
+                       json={"application_number": number, **proof},
+                       headers={"Authorization": f"Bearer {hotline.service_token}"}, timeout=10)
     reply.raise_for_status()
     return reply.json()
 
@@ -70,7 +66,8 @@ def test_application_number_given_up_front_and_pin_as_proof(hotline: Hotline) ->
     assert expected["status_text"] in status
 
 
-def test_failed_verification_says_the_same_for_a_wrong_answer_and_an_unknown_number(hotline: Hotline) -> None:
+def test_failed_verification_says_the_same_for_a_wrong_answer_and_an_unknown_number(
+        hotline: Hotline) -> None:
     wrong_answer = Conversation(hotline.rasa_url)
     wrong_answer.say_text("I want to check my application status")
     wrong_answer.say_text("APP-204817")

@@ -17,9 +17,8 @@ REQUIRED_ACCURACY = 0.90
 
 
 def test_paraphrases_are_not_in_the_training_data() -> None:
-    training = {
-        normalised(text) for texts in examples_by_intent(ROOT / "training_data" / "nlu").values() for text in texts
-    }
+    training = {normalised(text) for texts in examples_by_intent(ROOT / "training_data" / "nlu").values()
+                for text in texts}
     paraphrases = [text for texts in examples_by_intent(PARAPHRASES).values() for text in texts]
     assert len(paraphrases) >= 150
     assert [text for text in paraphrases if normalised(text) in training] == []
@@ -32,9 +31,8 @@ def test_at_least_ninety_percent_of_paraphrases_get_the_right_intent(hotline: Ho
         for intent, texts in examples_by_intent(PARAPHRASES).items():
             for text in texts:
                 total += 1
-                predicted = rasa.post("/model/parse", params={"token": hotline.rasa_token}, json={"text": text}).json()[
-                    "intent"
-                ]["name"]
+                predicted = rasa.post("/model/parse", params={"token": hotline.rasa_token},
+                                      json={"text": text}).json()["intent"]["name"]
                 if predicted != intent:
                     wrong.append((text, intent, predicted))
     accuracy = 1 - len(wrong) / total

@@ -24,8 +24,10 @@ def webhook(hotline: Hotline) -> str:
         (b'{"sender": "0f8fad5b-d9cb-469f-a165-70867728950e", "message": "\\u200b "}', 400, "empty"),
         (b'{"sender": "0f8fad5b-d9cb-469f-a165-70867728950e", "message": 7}', 400, "must be text"),
         (b'{"sender": "0f8fad5b-d9cb-469f-a165-70867728950e", "message": "a\\ud800"}', 400, "invalid"),
-        (b'{"sender": "0f8fad5b-d9cb-469f-a165-70867728950e", "message": "' + b"x" * 3000 + b'"}', 400, "too long"),
-        (b'{"sender": "0f8fad5b-d9cb-469f-a165-70867728950e", "message": "' + b"x" * 20000 + b'"}', 413, "too large"),
+        (b'{"sender": "0f8fad5b-d9cb-469f-a165-70867728950e", "message": "' + b"x" * 3000 + b'"}',
+         400, "too long"),
+        (b'{"sender": "0f8fad5b-d9cb-469f-a165-70867728950e", "message": "' + b"x" * 20000 + b'"}',
+         413, "too large"),
     ],
 )
 def test_bad_turns_are_refused_with_a_reason(hotline: Hotline, body: bytes, status: int, error: str) -> None:

@@ -61,7 +61,7 @@ def test_buttons_send_their_choice_and_show_its_title(page: Page) -> None:
 
 
 def test_citizen_text_is_shown_as_text_never_run_as_html(page: Page) -> None:
-    send(page, "<img src=x onerror=\"document.title='pwned'\"> hello")
+    send(page, '<img src=x onerror="document.title=\'pwned\'"> hello')
     expect(page.locator('li[data-sender="citizen"]').last).to_contain_text("<img src=x")
     page.wait_for_timeout(500)
     assert page.title() != "pwned"
