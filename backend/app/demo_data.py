@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.security import hash_pin
+from app.demo_conversations import seed_demo_conversations
 from app.demo_texts import (
     APPLICATION_NOUN,
     CASEWORKERS,
@@ -691,4 +692,5 @@ def seed_demo(session: Session, *, reference_time: datetime | None = None) -> di
         added["service_requests"] += 1
     session.commit()
     added["staff"] = seed_demo_staff(session)
+    added["conversations"] = seed_demo_conversations(session, reference=reference)
     return added
