@@ -172,7 +172,7 @@ def _rate_resolved_requests(session: Session, rng: random.Random, reference: dat
         .order_by(ServiceRequest.request_number)
     ):
         rated_at = request.updated_at + timedelta(hours=rng.randint(1, 30))
-        if rng.random() < 0.5 and rated_at < reference:
+        if rng.random() < 0.7 and rated_at < reference:
             session.add(
                 SatisfactionRating(
                     service_request_id=request.id,

@@ -1,6 +1,6 @@
 """Tests of the Northbridge demo data: fixed records, coverage, history, idempotence, determinism."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.core.security import verify_pin
 from app.demo_data import build_demo_plan, seed_demo
+from app.handoff.models import Handoff
 from app.identifiers import sequence_of
 from app.models import Application, ServiceRequest
 from app.statuses import ApplicationStatus, ServiceRequestStatus
@@ -97,13 +98,10 @@ def test_numbers_rise_with_filing_time_and_avoid_the_reserved_range(db: Session)
 
 
 def test_seeding_again_adds_nothing(db: Session, reference_time: datetime) -> None:
-    assert seed_demo(db, reference_time=reference_time) == {"applications": 0, "service_requests": 0, "staff": 0}
+    nothing = {"applications": 0, "service_requests": 0, "staff": 0, "conversations": 0}
+    assert seed_demo(db, reference_time=reference_time) == nothing
     # A later reference time does not duplicate either: records are keyed by number.
-    assert seed_demo(db, reference_time=datetime(2027, 1, 1, tzinfo=UTC)) == {
-        "applications": 0,
-        "service_requests": 0,
-        "staff": 0,
-    }
+    assert seed_demo(db, reference_time=datetime(2027, 1, 1, tzinfo=UTC)) == nothing
     assert db.scalar(select(func.count()).select_from(Application)) == 40
 
 
@@ -124,3 +122,20 @@ def test_plan_content_does_not_depend_on_the_reference_time() -> None:
         return applications, requests
 
     assert content(datetime(2026, 3, 16, 12, 0, tzinfo=UTC)) == content(datetime(2030, 7, 6, 23, 59, tzinfo=UTC))
+
+
+def test_the_demo_fills_the_dashboard(db: Session, reference_time: datetime) -> None:
+    """Two weeks of conversations, handoffs that all ended, ratings: the supervisor sees a working hotline."""
+    from app.dashboard.period import make_period
+    from app.dashboard.report import build_dashboard
+
+    week = make_period(
+        reference_time.date() - timedelta(days=14), reference_time.date() - timedelta(days=1), "Europe/London"
+    )
+    report = build_dashboard(session=db, period=week, now=reference_time)
+    assert report.summary["conversations"] > 100
+    assert 0.6 < report.summary["containment_rate"] < 0.9
+    assert report.summary["wait_p90_seconds"] > report.summary["wait_p50_seconds"] > 0
+    assert report.summary["ratings"] > 10
+    assert report.figure("csat_by_department").rows and report.figure("csat_by_agent").rows
+    assert not db.scalars(select(Handoff).where(Handoff.status.in_(["waiting", "assigned"]))).first()
