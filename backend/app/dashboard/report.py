@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.dashboard import conversations, handoffs, requests, satisfaction
+from app.dashboard import conversations, handoffs, satisfaction, service_requests
 from app.dashboard.figures import Cell, Figure, ratio
 from app.dashboard.period import Period
 
@@ -33,9 +33,9 @@ def build_dashboard(*, session: Session, period: Period, now: datetime) -> Dashb
     outcomes = conversations.outcomes(talks)
     fcr = conversations.first_contact_resolution(talks, now)
     waits = handoffs.waiting_times(session=session, period=period)
-    by_category = requests.by_category(session=session, period=period)
-    on_time = requests.on_time_completion(session=session, period=period, now=now)
-    overdue = requests.overdue_now(session=session, now=now)
+    by_category = service_requests.by_category(session=session, period=period)
+    on_time = service_requests.on_time_completion(session=session, period=period, now=now)
+    overdue = service_requests.overdue_now(session=session, now=now)
     csat_by_channel, ratings = satisfaction.by_channel(session=session, period=period)
 
     outcome_totals, fcr_totals, csat_totals = _totals(outcomes), _totals(fcr), _totals(csat_by_channel)
@@ -66,12 +66,12 @@ def build_dashboard(*, session: Session, period: Period, now: datetime) -> Dashb
             waits.figure,
             fcr,
             by_category,
-            requests.by_department(session=session, period=period),
+            service_requests.by_department(session=session, period=period),
             on_time,
             overdue,
             csat_by_channel,
             satisfaction.by_agent(session=session, period=period),
             satisfaction.by_department(session=session, period=period),
-            requests.escalations(session=session, period=period),
+            service_requests.escalations(session=session, period=period),
         ],
     )

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -53,8 +54,6 @@ def test_agents_and_trainers_do_not(client: TestClient, username: str) -> None:
 def test_the_default_period_is_the_last_seven_days(client: TestClient) -> None:
     sign_in(client, "sam")
     period = client.get(URL).json()["period"]
-    from datetime import date
-
     first, last = date.fromisoformat(period["first_day"]), date.fromisoformat(period["last_day"])
     assert (last - first).days == 6
     only_to = client.get(URL, params={"to": "2024-06-09"}).json()["period"]

@@ -8,7 +8,7 @@ import pytest
 
 from app.dashboard.figures import Figure, figures_csv, percentile, ratio
 from app.dashboard.period import MAX_DAYS, BadPeriod, default_period, make_period
-from app.dashboard.requests import _on_time
+from app.dashboard.service_requests import _on_time
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,13 @@
 """Web chat citizens who opted in see their requests' updates on their next visit, and are asked for a rating."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.lifecycle.service_requests import accept_work_order, add_progress_note, resolve_work_order
-from tests.backend.dashboard.known_records import add_known_records  # noqa: F401 - same catalogue as the dashboard
+from tests.backend.handoff_fixtures import sign_in
 from tests.backend.notifications.conftest import Assistant, file_request, notification_settings, notifications_of, run
 from tests.backend.notifications.twilio_standin import TwilioStandIn
 
@@ -78,10 +79,8 @@ def test_the_rating_counts_once_and_only_from_its_own_conversation(
     assert rate(CONVERSATION, number, 1).status_code == 409
 
     # The supervisor's dashboard counts it for the department that resolved it.
-    from tests.backend.handoff_fixtures import sign_in
-
     sign_in(client, "sam")
-    today = datetime.now(UTC).date().isoformat()
+    today = datetime.now(ZoneInfo("Europe/London")).date().isoformat()
     figures = client.get("/console/api/dashboard", params={"from": today, "to": today}).json()["figures"]
     by_department = next(f for f in figures if f["key"] == "csat_by_department")
     assert ["Street Lighting", 1, 1, 1.0, 5.0] in by_department["rows"]
