@@ -3,9 +3,8 @@
 Each text is sent at most once: the record is marked `sending` and committed
 before Twilio is called, so a crash or a lost answer leaves it there and it
 is never tried again. A failure that sent nothing is tried again later (after
-1, 5, 15, 60 minutes...) up to NOTIFICATION_MAX_ATTEMPTS. Nothing goes to a
-number that has opted out (STOP), whether our own consent record or Twilio
-says so. The rating question is put by the assistant (Rasa's HTTP API), so
+1, 5, 15, 60 minutes...) up to NOTIFICATION_MAX_ATTEMPTS. A number Twilio
+reports as opted out (it replied STOP) gets nothing more. The rating question is put by the assistant (Rasa's HTTP API), so
 the citizen's answer lands in its survey form: on SMS it comes back to us and
 is texted with the update; on web chat it appears in the conversation. While
 an agent has the conversation, the question waits.
