@@ -10,6 +10,8 @@ CONTRACT_OPERATIONS = {
     ("/api/v1/service-requests/{request_number}", "get"),
     ("/api/v1/handoff-requests", "post"),
     ("/api/v1/services", "get"),
+    ("/api/v1/sms-consents", "post"),
+    ("/api/v1/sms-consents/lookup", "post"),
     ("/health", "get"),
 }
 

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     # Bearer token the action server presents on /api/v1/*.
     BACKEND_SERVICE_TOKEN: str = DEFAULT_SERVICE_TOKEN
     ENVIRONMENT: Literal["development", "production"] = "development"
+    # Region (ISO 3166 code) that citizens' phone numbers without a country code belong to.
+    PHONE_DEFAULT_REGION: str = "GB"
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
