@@ -20,13 +20,13 @@ from twilio.twiml.messaging_response import MessagingResponse
 from channels.back_office import BackOfficeClient, BackOfficeUnavailable
 from channels.citizen_text import RejectedText, clean_citizen_text
 from channels.conversation_ids import sms_conversation_id
+from channels.last_reply import buttons_of_last_reply
 from channels.sms_segments import prefer_gsm7, split_for_sms
 from channels.sms_text import (
     HELP_REPLY,
     OPTED_IN_REPLY,
     OPTED_OUT_REPLY,
     UNREADABLE_REPLY,
-    buttons_of_last_reply,
     chosen_button,
     keyword_of,
     sms_keyword,

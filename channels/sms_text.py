@@ -6,8 +6,6 @@ import re
 import unicodedata
 from typing import Any, Dict, Iterable, List, Optional
 
-from rasa.shared.core.events import BotUttered, UserUttered
-
 # The carrier keywords (CTIA, and what Twilio itself honours on long codes). They
 # are whole messages: "cancel my report" is a sentence for the assistant, "CANCEL" is not.
 OPT_OUT_KEYWORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
@@ -51,17 +49,6 @@ def keyword_of(body: str) -> str:
     """The keyword as the back office records it (STOP, UNSUBSCRIBE...)."""
     match = _KEYWORD.match(unicodedata.normalize("NFKC", body))
     return match.group(1).upper() if match else ""
-
-
-def buttons_of_last_reply(events: Iterable[Any]) -> List[Dict[str, Any]]:
-    """The buttons of the assistant's messages since the citizen's last message, in the order they were numbered."""
-    buttons: List[Dict[str, Any]] = []
-    for event in events:
-        if isinstance(event, UserUttered):
-            buttons = []
-        elif isinstance(event, BotUttered):
-            buttons.extend(event.data.get("buttons") or [])
-    return buttons
 
 
 def chosen_button(text: str, buttons: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
