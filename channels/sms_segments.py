@@ -74,15 +74,18 @@ def _words(text: str) -> List[str]:
 
 def _cut_long_word(word: str, budget_check) -> List[str]:  # type: ignore[no-untyped-def]
     """A word too long for one message (a pasted link), cut between characters, never inside an emoji sequence."""
-    pieces, current = [], ""
+    pieces: List[str] = []
+    current = ""
+    safe = 0  # length of `current` up to the last place a cut is allowed
     for character in word:
-        candidate = current + character
         glued = character in _ZERO_WIDTH_JOINERS or unicodedata.combining(character) or current.endswith("\u200d")
-        if current and not budget_check(candidate) and not glued:
-            pieces.append(current)
-            current = character
-        else:
-            current = candidate
+        if not glued:
+            safe = len(current)
+        if current and not budget_check(current + character) and safe:
+            pieces.append(current[:safe])
+            current = current[safe:]
+            safe = 0 if glued else len(current)
+        current += character
     if current:
         pieces.append(current)
     return pieces

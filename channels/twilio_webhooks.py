@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Union
+from typing import Dict, Mapping, Union
 from urllib.parse import parse_qsl
 
 from sanic import response
@@ -20,19 +20,32 @@ def error(status: int, message: str) -> HTTPResponse:
 
 
 def public_url(request: Request, configured_base: str) -> str:
-    """The URL Twilio requested, as Twilio saw it, which is what it signed.
+    """The URL Twilio requested, as Twilio saw it, which is what it signed (see `webhook_url`)."""
+    return webhook_url(
+        path=request.path,
+        query_string=request.query_string,
+        headers=request.headers,
+        server_scheme=request.scheme,
+        configured_base=configured_base,
+    )
+
+
+def webhook_url(
+    *, path: str, query_string: str, headers: Mapping[str, str], server_scheme: str, configured_base: str
+) -> str:
+    """The public URL of a request that reached this server as `path`?`query_string`.
 
     Behind a TLS terminator or proxy the server sees another scheme, host or
     port; the configured public base URL (HOTLINE_PUBLIC_URL) wins, else the
     proxy's X-Forwarded-Proto / X-Forwarded-Host, else the Host header. Ports
     need no care here: RequestValidator tries the URL with and without the
-    default port, as Twilio's own signing differs between products.
+    default port, as Twilio's own signing differs between products. Trusting
+    these headers opens nothing: a signature only matches the URL it was made for.
     """
-    path_and_query = request.path + (f"?{request.query_string}" if request.query_string else "")
+    path_and_query = path + (f"?{query_string}" if query_string else "")
     if configured_base:
         return configured_base.rstrip("/") + path_and_query
-    headers = request.headers
-    scheme = (headers.get("x-forwarded-proto") or request.scheme or "http").split(",")[0].strip()
+    scheme = (headers.get("x-forwarded-proto") or server_scheme or "http").split(",")[0].strip()
     host = (headers.get("x-forwarded-host") or headers.get("host") or "").split(",")[0].strip()
     return f"{scheme}://{host}{path_and_query}"
 
