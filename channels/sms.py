@@ -148,6 +148,8 @@ class SmsInput(InputChannel):
             form = signed_form(request, auth_token=self.settings.auth_token, configured_base=self.settings.public_url)
             if isinstance(form, HTTPResponse):
                 return form
+            if not form.get("AccountSid"):
+                return error(400, "AccountSid is missing.")
             if form.get("AccountSid") != self.settings.account_sid:
                 return error(403, "The request is for another Twilio account.")
             message_sid = form.get("MessageSid") or ""

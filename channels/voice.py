@@ -193,6 +193,8 @@ class VoiceInput(InputChannel):
         form = signed_form(request, auth_token=self.settings.auth_token, configured_base=self.settings.public_url)
         if isinstance(form, HTTPResponse):
             return form
+        if not form.get("AccountSid"):
+            return error(400, "AccountSid is missing.")
         if form.get("AccountSid") != self.settings.account_sid:
             return error(403, "The request is for another Twilio account.")
         if not CALL_SID.match(form.get("CallSid") or ""):
