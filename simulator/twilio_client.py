@@ -102,13 +102,16 @@ class TextingCitizen:
 
     def text(self, body: str, message_sid: Optional[str] = None) -> SmsReply:
         """Send a text; the hotline's reply messages."""
-        response = self.send(body, message_sid)
-        root = _twiml(response)
-        bodies = []
-        for message in root.iter("Message"):
-            body_element = message.find("Body")
-            bodies.append((body_element.text if body_element is not None else message.text) or "")
-        return SmsReply(bodies, response)
+        return read_sms_reply(self.send(body, message_sid))
+
+
+def read_sms_reply(response: httpx.Response) -> SmsReply:
+    root = _twiml(response)
+    bodies = []
+    for message in root.iter("Message"):
+        body_element = message.find("Body")
+        bodies.append((body_element.text if body_element is not None else message.text) or "")
+    return SmsReply(bodies, response)
 
 
 @dataclass
