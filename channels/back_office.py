@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 import httpx
 
@@ -17,12 +18,28 @@ class BackOfficeUnavailable(Exception):
 
 
 class BackOfficeClient:
-    """A fresh httpx client per call: no event-loop state, so it works in Sanic's loop and in tests."""
+    """One pooled httpx client per event loop: SMS turns ask on every message, so connections are kept.
+
+    A client belongs to the loop it was made in; a new loop (tests) gets its own.
+    """
 
     def __init__(self, base_url: str, service_token: str, timeout_seconds: float) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = service_token
         self.timeout_seconds = timeout_seconds
+        self._http: Optional[httpx.AsyncClient] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+
+    def _client(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._loop is not loop:
+            self._http = httpx.AsyncClient(
+                base_url=self.base_url,
+                headers={"Authorization": f"Bearer {self._token}"},
+                timeout=httpx.Timeout(self.timeout_seconds),
+            )
+            self._loop = loop
+        return self._http
 
     @classmethod
     def from_settings(cls, settings: TwilioChannelSettings) -> "BackOfficeClient":
@@ -30,13 +47,9 @@ class BackOfficeClient:
 
     async def _post(self, path: str, body: Dict[str, Any]) -> Dict[str, Any]:
         try:
-            async with httpx.AsyncClient(
-                base_url=self.base_url,
-                headers={"Authorization": f"Bearer {self._token}"},
-                timeout=httpx.Timeout(self.timeout_seconds),
-            ) as client:
-                reply = await client.post(path, json=body)
-        except httpx.HTTPError as exc:
+            # wait_for bounds the whole call; httpx's timeout is per phase.
+            reply = await asyncio.wait_for(self._client().post(path, json=body), self.timeout_seconds)
+        except (httpx.HTTPError, asyncio.TimeoutError) as exc:
             logger.warning("back office POST %s failed: %s", path, type(exc).__name__)
             raise BackOfficeUnavailable(type(exc).__name__) from exc
         if reply.status_code != 200:
