@@ -311,3 +311,13 @@ def test_no_agent_reply_reaches_an_opted_out_number(
     assert "opted out" in appended.text
     time.sleep(0.5)
     assert twilio_standin.messages(to=texter.phone) == []
+
+
+def test_sms_never_suggests_a_word_that_would_unsubscribe(hotline: Hotline, twilio: TwilioWebhookClient) -> None:
+    texter = citizen(twilio)
+    texter.text("where is my application?")
+    invalid = texter.text("my number is lost")
+    assert "never mind" in invalid.text
+    assert "'cancel'" not in invalid.text
+    stopped = texter.text("never mind")
+    assert "stopped" in stopped.text.lower() or "anything else" in stopped.text.lower()

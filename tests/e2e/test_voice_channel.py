@@ -55,6 +55,7 @@ def test_application_status_by_voice_with_the_keypad(hotline: Hotline, twilio: T
 
     asked_number = caller.press("1")
     assert "application number" in asked_number.text.lower()
+    assert "key in its six digits" in asked_number.text  # the voice variant of the question
     asked_proof = caller.press("204817")  # keyed digits while the number is asked for: APP-204817
     assert "date of birth" in asked_proof.text.lower()
     status = caller.say("14 March 1985")
