@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
@@ -77,5 +78,7 @@ class TwilioChannelSettings:
                 raise ChannelSettingsError(
                     "CONVERSATION_ID_SECRET must be a secret of at least 24 characters when ENVIRONMENT=production"
                 )
+            if not re.fullmatch(r"\+[1-9][0-9]{6,14}", self.sms_from):
+                raise ChannelSettingsError("TWILIO_SMS_FROM must be the hotline's number (E.164) in production")
             if not self.public_url.startswith("https://"):
                 raise ChannelSettingsError("HOTLINE_PUBLIC_URL must be the https:// URL Twilio calls in production")

@@ -9,6 +9,7 @@ PRODUCTION = {
     "TWILIO_AUTH_TOKEN": "a-real-token-from-the-twilio-console",
     "CONVERSATION_ID_SECRET": "s" * 32,
     "HOTLINE_PUBLIC_URL": "https://hotline.northbridge.example/",
+    "TWILIO_SMS_FROM": "+447700900000",
 }
 
 
@@ -31,6 +32,7 @@ def test_production_settings_are_taken() -> None:
         ("CONVERSATION_ID_SECRET", "short"),
         ("HOTLINE_PUBLIC_URL", "http://hotline.northbridge.example"),
         ("HOTLINE_PUBLIC_URL", ""),
+        ("TWILIO_SMS_FROM", ""),
     ],
 )
 def test_production_refuses_demo_or_unsafe_values(name: str, value: str) -> None:
