@@ -9,6 +9,12 @@ side under the same load and on the same machine state. Every conversation
 ends with the turn that reads a case record (the back office's status lookup
 after the date of birth). Prints p50/p95/p99 per channel, the ratio to REST,
 and whether the voice goal holds: p95 under 1 s for the case-record turn.
+
+Between turns each conversation waits `--think-seconds` (0.5x to 1.5x, at
+random), as a caller listens to the answer and speaks the next one (on a real
+call that takes longer: Twilio reads the reply aloud and transcribes the
+answer). `--think-seconds 0` fires turns back to back: a stress figure,
+not a model of 10 calls.
 """
 
 from __future__ import annotations
@@ -57,11 +63,20 @@ class Recorder:
             self.case_turns[channel].append(turns[-1])
 
 
+THINK = {"seconds": 2.0}
+
+
+def think() -> None:
+    if THINK["seconds"] > 0:
+        time.sleep(random.uniform(0.5, 1.5) * THINK["seconds"])
+
+
 def rest_conversation(hotline: Hotline, recorder: Recorder) -> None:
     sender = f"bench-{uuid.uuid4().hex}"
     samples: List[float] = []
     with httpx.Client(timeout=60) as http:
         for text in ("/check_application_status", "APP-204817", "14 March 1985"):
+            think()
             reply = timed(samples, lambda: http.post(f"{hotline.rasa_url}/webhooks/rest/webhook",
                                                      json={"sender": sender, "message": text}))
             reply.raise_for_status()  # type: ignore[attr-defined]
@@ -79,6 +94,7 @@ def sms_conversation(hotline: Hotline, recorder: Recorder) -> None:
     citizen = TextingCitizen(client, f"+4477008{random.randint(0, 99_999):05d}")
     samples: List[float] = []
     for text in ("/check_application_status", "APP-204817", "14 March 1985"):
+        think()
         reply = timed(samples, lambda: citizen.text(text))
     client.close()
     assert "Under review" in reply.text  # type: ignore[attr-defined]
@@ -90,8 +106,11 @@ def voice_conversation(hotline: Hotline, recorder: Recorder) -> None:
     caller = Caller(client, f"+4477008{random.randint(0, 99_999):05d}")
     caller.dial()  # the greeting needs no assistant turn: not counted
     samples: List[float] = []
+    think()
     timed(samples, lambda: caller.press("1"))
+    think()
     timed(samples, lambda: caller.press("204817"))
+    think()
     status = timed(samples, lambda: caller.say("14 March 1985"))
     client.close()
     assert "Under review" in status.text  # type: ignore[attr-defined]
@@ -128,7 +147,8 @@ def report(recorder: Recorder, conversations: int) -> bool:
         return f"  {name:<8} {len(values):>6} {p50:>9.0f} {p95:>9.0f} {p99:>9.0f} {ratio:>12.2f}"
 
     header = f"  {'channel':<8} {'turns':>6} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'p95 vs REST':>12}"
-    print(f"\nWebhook latency, {conversations} concurrent conversations per channel")
+    print(f"\nWebhook latency, {conversations} concurrent conversations per channel, "
+          f"{THINK['seconds']:.1f} s (0.5x-1.5x) between a conversation's turns")
     print("All assistant turns:")
     print(header)
     for channel in CHANNELS:
@@ -149,7 +169,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=10, help="concurrent conversations (calls)")
     parser.add_argument("--rounds", type=int, default=8, help="rounds per channel, interleaved")
+    parser.add_argument("--think-seconds", type=float, default=2.0,
+                        help="mean pause between a conversation's turns; 0 = back to back")
     args = parser.parse_args()
+    THINK["seconds"] = max(0.0, min(args.think_seconds, 30.0))
     if not 1 <= args.conversations <= 50 or not 1 <= args.rounds <= 50:
         parser.error("keep --conversations and --rounds between 1 and 50 on a shared machine")
 
@@ -158,8 +181,10 @@ def main() -> int:
         hotline = start_hotline(Path(scratch))
         try:
             recorder = Recorder()
+            think_seconds, THINK["seconds"] = THINK["seconds"], 0.0
             for channel in CHANNELS:  # warm-up: first turns load models and caches
                 run_round(hotline, recorder, channel, 2)
+            THINK["seconds"] = think_seconds
             recorder = Recorder()
             for round_number in range(1, args.rounds + 1):
                 for channel in CHANNELS:
