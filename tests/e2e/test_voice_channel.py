@@ -180,3 +180,14 @@ def test_queue_callbacks_speak_the_reference(hotline: Hotline, twilio: TwilioWeb
     bridged = read_voice_turn(twilio.post("/webhooks/voice/queue-result?reference=HO-000042",
                                           caller.params(QueueResult="bridged")))
     assert bridged.said == [] and bridged.hangup
+
+
+@pytest.mark.parametrize("speech", ["我想查询我的申请", "hel\u200blo 🙂 there"], ids=["chinese", "zero-width-emoji"])
+def test_strange_speech_results_get_a_spoken_answer(
+    hotline: Hotline, twilio: TwilioWebhookClient, speech: str
+) -> None:
+    caller = call(twilio)
+    turn = caller.say(speech)
+    assert turn.text and turn.gather is not None
+    assert_written_for_the_ear(turn.text)
+    assert "\u200b" not in user_events(hotline, caller)[-1]["text"]
