@@ -77,8 +77,8 @@ def rest_conversation(hotline: Hotline, recorder: Recorder) -> None:
     with httpx.Client(timeout=60) as http:
         for text in ("/check_application_status", "APP-204817", "14 March 1985"):
             think()
-            reply = timed(samples, lambda: http.post(f"{hotline.rasa_url}/webhooks/rest/webhook",
-                                                     json={"sender": sender, "message": text}))
+            reply = timed(samples, lambda text=text: http.post(f"{hotline.rasa_url}/webhooks/rest/webhook",
+                                                               json={"sender": sender, "message": text}))
             reply.raise_for_status()  # type: ignore[attr-defined]
     assert "Under review" in str(reply.json())  # type: ignore[attr-defined]
     recorder.add("rest", samples)
@@ -95,7 +95,7 @@ def sms_conversation(hotline: Hotline, recorder: Recorder) -> None:
     samples: List[float] = []
     for text in ("/check_application_status", "APP-204817", "14 March 1985"):
         think()
-        reply = timed(samples, lambda: citizen.text(text))
+        reply = timed(samples, lambda text=text: citizen.text(text))
     client.close()
     assert "Under review" in reply.text  # type: ignore[attr-defined]
     recorder.add("sms", samples)

@@ -1,4 +1,4 @@
-"""Conversation ids (Rasa sender ids) for phone channels, derived so that no phone number reaches Rasa's keys or logs."""
+"""Conversation ids (Rasa sender ids) for phone channels, derived so no phone number reaches Rasa's keys or logs."""
 
 from __future__ import annotations
 

@@ -64,7 +64,8 @@ def segment_count(text: str) -> int:
 
 
 def fits_one_message(text: str) -> bool:
-    return len(text.encode("utf-16-le")) // 2 <= TWILIO_MAX_BODY_CHARS and segment_count(text) <= MAX_SEGMENTS_PER_MESSAGE
+    utf16_units = len(text.encode("utf-16-le")) // 2
+    return utf16_units <= TWILIO_MAX_BODY_CHARS and segment_count(text) <= MAX_SEGMENTS_PER_MESSAGE
 
 
 def _words(text: str) -> List[str]:

@@ -23,7 +23,9 @@ OPTED_OUT_REPLY = (
     "Reply START to subscribe again."
 )
 OPTED_IN_REPLY = "You are subscribed to Northbridge 12345 text messages again. How can we help? Reply HELP for help."
-UNREADABLE_REPLY = "Sorry, we could only read text messages of up to 1,600 characters. Please send your question as text."
+UNREADABLE_REPLY = (
+    "Sorry, we could only read text messages of up to 1,600 characters. Please send your question as text."
+)
 CHOOSE_BY_NUMBER = "Reply with a number to choose."
 
 _KEYWORD = re.compile(r"^\s*([A-Za-z]+)\s*[.!]*\s*$")

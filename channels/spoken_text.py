@@ -1,4 +1,4 @@
-"""The assistant's written answers rewritten for the ear: no emoji or links, short, references read out character by character."""
+"""The assistant's written answers rewritten for the ear: no emoji or links, short, references spelt out."""
 
 from __future__ import annotations
 

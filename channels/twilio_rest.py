@@ -19,7 +19,7 @@ SEND_TIMEOUT_SECONDS = 10.0
 
 
 class RedirectedHttpClient(AsyncTwilioHttpClient):
-    """The library's own async HTTP client, sending to `base_url` instead of Twilio's cloud (a local stand-in in tests)."""
+    """The library's own async HTTP client, sending to `base_url` instead of Twilio's cloud (a stand-in in tests)."""
 
     def __init__(self, base_url: str) -> None:
         # No pooled session: a session is bound to one event loop, and this client outlives loops in tests.

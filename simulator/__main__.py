@@ -57,7 +57,8 @@ def run_voice(client: TwilioWebhookClient, phone: str, hotline_number: str) -> N
         for sentence in turn.said:
             print(f"hotline says> {sentence}")
         if turn.enqueue is not None:
-            print(f"[transferred to the call-centre queue '{turn.enqueue['queue']}'; wait URL {turn.enqueue['waitUrl']}]")
+            print(f"[transferred to the call-centre queue '{turn.enqueue['queue']}'; "
+                  f"wait URL {turn.enqueue['waitUrl']}]")
             return
         if turn.hangup or turn.gather is None:
             print("[the hotline hung up]")

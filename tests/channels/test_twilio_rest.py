@@ -1,4 +1,4 @@
-"""Outbound texts through the real twilio client library, pointed at the local Twilio stand-in (tests/twilio_standin.py)."""
+"""Outbound texts through the real twilio client library, pointed at the Twilio stand-in (tests/twilio_standin.py)."""
 
 from typing import Iterator
 

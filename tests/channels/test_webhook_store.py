@@ -90,7 +90,9 @@ def test_sqlite_claim_is_atomic_across_processes(tmp_path: Path) -> None:
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(4)
     out = context.Queue()
-    processes = [context.Process(target=_claim_in_process, args=(str(path), "sms:SMshared", start, out)) for _ in range(4)]
+    processes = [
+        context.Process(target=_claim_in_process, args=(str(path), "sms:SMshared", start, out)) for _ in range(4)
+    ]
     for process in processes:
         process.start()
     results: List[bool] = [out.get(timeout=60) for _ in processes]

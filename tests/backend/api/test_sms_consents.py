@@ -3,13 +3,12 @@
 import threading
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
-
 from app import crud
 from app.models import SmsConsent
 from app.schemas import SmsConsentUpdate
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 URL = "/api/v1/sms-consents"
 PHONE = "+447700900555"
