@@ -37,7 +37,7 @@ def verified_sms_phone(tracker: Tracker) -> Optional[str]:
         if event.get("event") == "user":
             if event.get("input_channel") != SMS_CHANNEL:
                 return None
-            phone = (event.get("metadata") or {}).get("sms_from")
+            phone = (event.get("metadata") or {}).get("phone")
             return phone if isinstance(phone, str) and _E164.match(phone) else None
     return None
 

@@ -7,7 +7,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional
 from urllib.parse import quote
 
 import httpx
@@ -78,10 +78,29 @@ class ServiceRequestStatus:
 
 
 @dataclass(frozen=True)
-class HandoffRecord:
+class HandoffQueued:
+    """The conversation waits in a team's queue."""
+
     reference: str
-    status: str
-    created_at: str
+    team: str
+    team_name: str
+    queue_position: int
+    estimated_wait_minutes: int
+
+
+@dataclass(frozen=True)
+class CentreClosed:
+    """Nobody is on duty; nothing was queued."""
+
+    team: str
+    opens_at: str
+
+
+@dataclass(frozen=True)
+class CallbackFiled:
+    request_number: str
+    expected_from: str
+    expected_until: str
 
 
 def _parse(cls: type, payload: Any) -> Any:
@@ -185,23 +204,43 @@ class BackendClient:
         payload = await self._request("GET", f"{API}/service-requests/{quote(number, safe='')}", not_found_is_none=True)
         return None if payload is None else _parse(ServiceRequestStatus, payload)
 
-    async def record_handoff_request(
-        self,
-        *,
-        conversation_id: str,
-        channel: str,
-        reason: str,
-        intent: Optional[str],
-        transcript: Sequence[Mapping[str, str]],
-    ) -> HandoffRecord:
+    async def start_handoff(self, packet: Mapping[str, Any]) -> HandoffQueued | CentreClosed:
+        """Queue the conversation for the contact centre (see HandoffCreate in the back office)."""
+        payload = await self._request("POST", f"{API}/handoffs", json=packet)
+        if isinstance(payload, dict) and payload.get("status") == "closed":
+            return _parse(CentreClosed, payload)
+        if not isinstance(payload, dict) or payload.get("status") != "queued":
+            raise BackendUnavailable("unexpected body for a handoff")
+        return HandoffQueued(
+            reference=str(payload.get("reference")),
+            team=str(payload.get("team")),
+            team_name=str(payload.get("team_name")),
+            queue_position=int(payload.get("queue_position") or 1),
+            estimated_wait_minutes=int(payload.get("estimated_wait_minutes") or 1),
+        )
+
+    async def open_handoff(self, conversation_id: str) -> Optional[str]:
+        """The reference of the conversation's open handoff, or None."""
+        payload = await self._request(
+            "GET", f"{API}/conversations/{quote(conversation_id, safe='')}/handoff", not_found_is_none=True
+        )
+        return None if payload is None else str(payload.get("reference"))
+
+    async def file_callback(
+        self, *, conversation_id: str, channel: str, phone: str, language: str, topic: Optional[str]
+    ) -> CallbackFiled:
         body = {
             "conversation_id": conversation_id,
             "channel": channel,
-            "reason": reason,
-            "intent": intent,
-            "transcript": list(transcript),
+            "phone": phone,
+            "language": language,
+            "topic": topic,
         }
-        return _parse(HandoffRecord, await self._request("POST", f"{API}/handoff-requests", json=body))
+        return _parse(CallbackFiled, await self._request("POST", f"{API}/callbacks", json=body))
+
+    async def record_rating(self, *, conversation_id: str, channel: str, rating: int, comment: Optional[str]) -> None:
+        body = {"conversation_id": conversation_id, "channel": channel, "rating": rating, "comment": comment}
+        await self._request("POST", f"{API}/satisfaction-ratings", json=body)
 
 
 class UsesBackend:

@@ -1,14 +1,14 @@
-"""The channels' client for the back office: the SMS consent record (STOP / START)."""
+"""The channels' client for the back office: relaying citizens' messages during a handoff, and SMS consent."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Any, Dict, Optional
+from urllib.parse import quote
 
 import httpx
-
-from channels.twilio_settings import TwilioChannelSettings
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,19 @@ class BackOfficeClient:
         self._http: Optional[httpx.AsyncClient] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
 
+    @classmethod
+    def from_environment(cls) -> "BackOfficeClient":
+        return cls(
+            os.environ.get("BACKEND_URL", "http://127.0.0.1:8000"),
+            os.environ.get("BACKEND_SERVICE_TOKEN", "dev-service-token"),
+            float(os.environ.get("BACKEND_TIMEOUT_SECONDS", "3")),
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "BackOfficeClient":
+        """From the Twilio channels' settings (channels.twilio_settings.TwilioChannelSettings)."""
+        return cls(settings.backend_url, settings.backend_service_token, settings.backend_timeout_seconds)
+
     def _client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
         if self._http is None or self._loop is not loop:
@@ -41,31 +54,51 @@ class BackOfficeClient:
             self._loop = loop
         return self._http
 
-    @classmethod
-    def from_settings(cls, settings: TwilioChannelSettings) -> "BackOfficeClient":
-        return cls(settings.backend_url, settings.backend_service_token, settings.backend_timeout_seconds)
-
-    async def _post(self, path: str, body: Dict[str, Any]) -> Dict[str, Any]:
+    async def _post(self, path: str, body: Dict[str, Any]) -> httpx.Response:
         try:
             # wait_for bounds the whole call; httpx's timeout is per phase.
-            reply = await asyncio.wait_for(self._client().post(path, json=body), self.timeout_seconds)
+            return await asyncio.wait_for(self._client().post(path, json=body), self.timeout_seconds)
         except (httpx.HTTPError, asyncio.TimeoutError) as exc:
-            logger.warning("back office POST %s failed: %s", path, type(exc).__name__)
+            logger.warning("back office POST failed: %s", type(exc).__name__)
             raise BackOfficeUnavailable(type(exc).__name__) from exc
+
+    async def relay_citizen_message(
+        self,
+        conversation_id: str,
+        *,
+        text: str,
+        sent_at: Optional[str],
+        intent: Optional[str],
+        intent_confidence: Optional[float],
+    ) -> bool:
+        """Pass a message to the agent; False when the conversation has no open handoff any more."""
+        reply = await self._post(
+            f"/api/v1/conversations/{quote(conversation_id, safe='')}/citizen-messages",
+            {"text": text, "sent_at": sent_at, "intent": intent, "intent_confidence": intent_confidence},
+        )
+        if reply.status_code == 404:
+            return False
+        if reply.status_code != 202:
+            logger.error("back office refused a relayed message: %s", reply.status_code)
+            raise BackOfficeUnavailable(f"answered {reply.status_code}")
+        return True
+
+    async def _consent(self, path: str, body: Dict[str, Any]) -> bool:
+        reply = await self._post(path, body)
         if reply.status_code != 200:
             logger.error("back office POST %s answered %s", path, reply.status_code)
             raise BackOfficeUnavailable(f"answered {reply.status_code}")
         try:
-            payload = reply.json()
-        except ValueError as exc:
-            raise BackOfficeUnavailable("invalid JSON") from exc
-        if not isinstance(payload, dict) or not isinstance(payload.get("opted_out"), bool):
+            opted_out = reply.json().get("opted_out")
+        except (ValueError, AttributeError) as exc:
+            raise BackOfficeUnavailable("unexpected body") from exc
+        if not isinstance(opted_out, bool):
             raise BackOfficeUnavailable("unexpected body")
-        return payload
+        return opted_out
 
     async def sms_opted_out(self, phone: str) -> bool:
         """True if the number texted STOP (and not START since)."""
-        return (await self._post("/api/v1/sms-consents/lookup", {"phone": phone}))["opted_out"]
+        return await self._consent("/api/v1/sms-consents/lookup", {"phone": phone})
 
     async def record_sms_consent(self, phone: str, *, opted_out: bool, keyword: str) -> None:
-        await self._post("/api/v1/sms-consents", {"phone": phone, "opted_out": opted_out, "keyword": keyword})
+        await self._consent("/api/v1/sms-consents", {"phone": phone, "opted_out": opted_out, "keyword": keyword})

@@ -20,7 +20,9 @@ from twilio.twiml.messaging_response import MessagingResponse
 from channels.back_office import BackOfficeClient, BackOfficeUnavailable
 from channels.citizen_text import RejectedText, clean_citizen_text
 from channels.conversation_ids import sms_conversation_id
+from channels.handoff_relay import Relay, take_turn
 from channels.last_reply import buttons_of_last_reply
+from channels.rest import RELAY_FAILED_REPLY, RESUMED_REPLY
 from channels.sms_segments import prefer_gsm7, split_for_sms
 from channels.sms_text import (
     HELP_REPLY,
@@ -204,14 +206,26 @@ class SmsInput(InputChannel):
         await self.store.put(f"phone:{conversation_id}", phone, ADDRESS_BOOK_SECONDS)
         # The phone travels in the metadata of this signed request only; the
         # application-status form may take it as a proof (docs/conversation-design.md).
-        metadata: Dict[str, Any] = {"sms_from": phone}
+        metadata: Dict[str, Any] = {"phone": phone}
         button = await self._chosen_button(request, conversation_id, text)
         if button is not None:
             metadata["display_text"] = button.get("title", "")
             text = button.get("payload") or text
         collector = SmsReplyCollector()
-        await on_new_message(UserMessage(text, collector, conversation_id, input_channel=CHANNEL, metadata=metadata))
-        # Human handoff: the shared hook that relays a paused conversation's messages to the agent goes here.
+        message = UserMessage(text, collector, conversation_id, input_channel=CHANNEL, metadata=metadata)
+        # During a handoff the message goes to the agent (the assistant stays silent).
+        relay = await take_turn(
+            request.app.ctx.agent,
+            self.back_office,
+            conversation_id,
+            metadata.get("display_text") or text,
+            lambda: on_new_message(message),
+            lambda: collector.messages,
+        )
+        if relay is Relay.FAILED:
+            return reply_with(RELAY_FAILED_REPLY)
+        if relay is Relay.RESUMED:
+            return reply_with(RESUMED_REPLY)
         return reply_with(sms_text(collector.messages))
 
     async def _chosen_button(self, request: Request, conversation_id: str, text: str) -> Optional[Dict[str, Any]]:

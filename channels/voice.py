@@ -23,8 +23,11 @@ from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from channels.citizen_text import RejectedText, clean_citizen_text
+from channels.back_office import BackOfficeClient
 from channels.conversation_ids import voice_conversation_id
+from channels.handoff_relay import Relay, take_turn
 from channels.last_reply import buttons_of_last_reply
+from channels.rest import RELAY_FAILED_REPLY, RESUMED_REPLY
 from channels.spoken_text import speakable, spoken_reply
 from channels.twilio_settings import TwilioChannelSettings
 from channels.twilio_webhooks import error, public_url, signed_form
@@ -175,6 +178,7 @@ class VoiceInput(InputChannel):
     def __init__(self, settings: Optional[TwilioChannelSettings] = None, language: str = DEFAULT_LANGUAGE) -> None:
         self.settings = settings or TwilioChannelSettings.from_environment()
         self.store: WebhookStore = webhook_store_from_settings(self.settings)
+        self.back_office = BackOfficeClient.from_settings(self.settings)
         self.language = language
 
     @classmethod
@@ -302,14 +306,21 @@ class VoiceInput(InputChannel):
             if misses == MAX_MISSES_BEFORE_OFFER + 1:
                 return gather(VoiceResponse(), OFFER_AGENT, urls.turn(turn + 1, misses), self.language)
             text = REQUEST_HUMAN  # nobody hears or understands anybody: a person takes over
-        # Caller ID can be spoofed, so it is never a proof of identity; it helps staff call back.
+        # For a callback when the call centre is closed. Caller ID can be spoofed, so the
+        # application-status form never takes it as a proof (it only trusts `phone` on sms).
         caller = form.get("From") or ""
-        metadata = {"caller_id": caller} if re.fullmatch(r"\+[1-9]\d{6,14}", caller) else {}
+        metadata = {"phone": caller} if re.fullmatch(r"\+[1-9]\d{6,14}", caller) else {}
         collector = VoiceReplyCollector()
-        await on_new_message(
-            UserMessage(text, collector, conversation_id, input_channel=CHANNEL, metadata=metadata)
-        )
-        # Human handoff: the shared hook that relays a paused conversation's messages to the agent goes here.
+        message = UserMessage(text, collector, conversation_id, input_channel=CHANNEL, metadata=metadata)
+        # During a handoff the caller's words go to the agent (the assistant stays silent).
+        relay = await take_turn(
+            request.app.ctx.agent, self.back_office, conversation_id, text,
+            lambda: on_new_message(message), lambda: collector.messages,
+        )  # fmt: skip
+        if relay is Relay.FAILED:
+            return gather(VoiceResponse(), RELAY_FAILED_REPLY, urls.turn(turn + 1, 0), self.language)
+        if relay is Relay.RESUMED:
+            return gather(VoiceResponse(), RESUMED_REPLY, urls.turn(turn + 1, 0), self.language)
         return voice_reply(collector.messages, urls=urls, next_turn=turn + 1, language=self.language)
 
     async def _caller_text(self, request: Request, form: Dict[str, str], conversation_id: str) -> Optional[str]:

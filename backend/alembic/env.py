@@ -9,7 +9,8 @@ from sqlalchemy import Connection
 
 from app.core.config import settings
 from app.core.db import build_engine
-from app.models import Base, UTCDateTime
+from app.models import UTCDateTime
+from app.tables import metadata
 
 config = context.config
 # Logging is configured by the command line only; a programmatic run (tests,
@@ -17,7 +18,7 @@ config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:

@@ -4,6 +4,7 @@ import hmac
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -11,15 +12,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinl
 
 from app.core.config import settings
 from app.core.security import dummy_pin_hash, verify_pin
-from app.identifiers import (
-    FIRST_RESERVED_NUMBER,
-    format_handoff_reference,
-    format_request_number,
-    sequence_of,
-)
+from app.identifiers import FIRST_RESERVED_NUMBER, format_request_number, sequence_of
 from app.models import (
     Application,
-    HandoffRequest,
     Service,
     ServiceRequest,
     ServiceRequestEvent,
@@ -27,8 +22,8 @@ from app.models import (
     utc_now,
 )
 from app.phones import normalise_phone
-from app.schemas import HandoffRequestCreate, ServiceRequestCreate, SmsConsentUpdate
-from app.statuses import HandoffStatus, ServiceKind, ServiceRequestStatus
+from app.schemas import ServiceRequestCreate, SmsConsentUpdate
+from app.statuses import ServiceKind, ServiceRequestStatus
 from app.working_days import add_working_days
 
 logger = logging.getLogger(__name__)
@@ -123,11 +118,17 @@ def _next_number(
     return format_number(sequence)
 
 
-def _insert_with_next_number(
-    session: Session, record: ServiceRequest | HandoffRequest, assign: Callable[[], None]
+def next_number_insert(
+    session: Session,
+    record: Any,
+    column: InstrumentedAttribute[str],
+    prefix: str,
+    first: int,
+    format_number: Callable[[int], str],
 ) -> None:
+    """Give `record` the next free number of its series (`column`) and insert it, retrying on a collision."""
     for attempt in range(1, _ALLOCATION_ATTEMPTS + 1):
-        assign()
+        setattr(record, column.key, _next_number(session, column, prefix, first, format_number))
         try:
             with session.begin_nested():
                 session.add(record)
@@ -168,34 +169,11 @@ def create_service_request(
         )
     )
 
-    def assign() -> None:
-        request.request_number = _next_number(
-            session, ServiceRequest.request_number, "SR", FIRST_REQUEST_SEQUENCE, format_request_number
-        )
-
-    _insert_with_next_number(session, request, assign)
+    next_number_insert(
+        session, request, ServiceRequest.request_number, "SR", FIRST_REQUEST_SEQUENCE, format_request_number
+    )
     logger.info("service request %s filed in category %s", request.request_number, category.code)
     return request
-
-
-def create_handoff_request(*, session: Session, handoff_in: HandoffRequestCreate) -> HandoffRequest:
-    """Queue a conversation for a human agent."""
-    handoff = HandoffRequest(
-        conversation_id=handoff_in.conversation_id,
-        channel=handoff_in.channel,
-        reason=handoff_in.reason,
-        intent=handoff_in.intent,
-        transcript=[message.model_dump(mode="json") for message in handoff_in.transcript],
-        status=HandoffStatus.WAITING.value,
-        created_at=utc_now(),
-    )
-
-    def assign() -> None:
-        handoff.reference = _next_number(session, HandoffRequest.reference, "HO", 1, format_handoff_reference)
-
-    _insert_with_next_number(session, handoff, assign)
-    logger.info("handoff request %s queued", handoff.reference)
-    return handoff
 
 
 def get_sms_consent(*, session: Session, phone: str) -> SmsConsent | None:

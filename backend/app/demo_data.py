@@ -43,6 +43,7 @@ from app.models import (
     ServiceRequest,
     ServiceRequestEvent,
 )
+from app.staff.demo import seed_demo_staff
 from app.statuses import ApplicationStatus as A
 from app.statuses import ServiceKind
 from app.statuses import ServiceRequestStatus as S
@@ -432,4 +433,5 @@ def seed_demo(session: Session, *, reference_time: datetime | None = None) -> di
         )
         added["service_requests"] += 1
     session.commit()
+    added["staff"] = seed_demo_staff(session)
     return added

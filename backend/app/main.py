@@ -1,5 +1,8 @@
 """The back-office API application: `uvicorn app.main:app`."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -7,15 +10,31 @@ from fastapi.responses import JSONResponse
 
 from app.api.main import api_router
 from app.api.routes import health
+from app.console.main import console_api, console_pages, console_static
 from app.core.config import settings
+from app.live.updates import get_live_updates
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # Listen for other processes' console events for as long as this one serves.
+    live = get_live_updates()
+    await live.start()
+    try:
+        yield
+    finally:
+        await live.stop()
+
 
 app = FastAPI(
+    lifespan=lifespan,
     title="Northbridge citizen-service back office",
     version="0.1.0",
-    summary="Applications, service requests and the handoff queue behind the 12345 assistant.",
+    summary="Applications, service requests, the handoff queue and the agent console behind the 12345 assistant.",
     description=(
-        "Called by the assistant's action server. Every `/api/v1` route needs "
-        "`Authorization: Bearer <BACKEND_SERVICE_TOKEN>`."
+        "`/api/v1` is called by the assistant's action server and the channels; every route needs "
+        "`Authorization: Bearer <BACKEND_SERVICE_TOKEN>`. `/console/api` is the agent console's API: a "
+        "session cookie from `POST /console/api/login`, and `X-CSRF-Token` on every write."
     ),
     # The schema and interactive docs are for developers; production does not
     # advertise its API to whoever can reach the port.
@@ -39,3 +58,6 @@ async def validation_error(_request: Request, error: RequestValidationError) -> 
 
 app.include_router(health.router)
 app.include_router(api_router)
+app.include_router(console_api)
+app.include_router(console_pages)
+app.mount("/console/static", console_static, name="console-static")

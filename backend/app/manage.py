@@ -1,7 +1,8 @@
-"""Operator commands, run from backend/: `python -m app.manage migrate|seed-demo`."""
+"""Operator commands, run from backend/: `python -m app.manage migrate|seed-demo|create-staff`."""
 
 import argparse
 import logging
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +11,10 @@ from alembic.config import Config
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from app.core.config import settings
 from app.core.db import get_engine
+from app.staff.models import Role
+from app.staff.service import create_staff_user, get_staff_user, get_team
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 _MIGRATION_LOCK_KEY = 12345_000  # any fixed number; held only while migrating
@@ -66,18 +70,60 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="the 'now' the demo records are dated back from (ISO 8601); default: the current time",
     )
+    staff = commands.add_parser(
+        "create-staff",
+        help="create a console account; the password is read from the STAFF_PASSWORD environment variable",
+    )
+    staff.add_argument("username")
+    staff.add_argument("--name", required=True, help="the name agents and citizens see")
+    staff.add_argument("--role", required=True, choices=[role.value for role in Role])
+    staff.add_argument("--teams", default="", help="comma-separated team codes (agents)")
+    staff.add_argument("--capacity", type=int, default=3, help="conversations at once (1-10)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     if args.command == "migrate":
         migrate()
     elif args.command == "seed-demo":
+        if settings.ENVIRONMENT == "production":
+            # The demo staff accounts share a published password.
+            parser.error("seed-demo loads accounts with a published password; it does not run in production")
         # Imported here: only this command needs the demo generator.
         from app.demo_data import seed_demo
 
         with Session(get_engine()) as session:
             summary = seed_demo(session, reference_time=args.reference_time)
         logging.getLogger("app.manage").info("demo data: %s", summary)
+    elif args.command == "create-staff":
+        _create_staff(parser, args)
+
+
+def _create_staff(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    # Never a command-line argument: it would land in the shell history and the process list.
+    password = os.environ.get("STAFF_PASSWORD", "")
+    with Session(get_engine()) as session:
+        if get_staff_user(session=session, username=args.username) is not None:
+            parser.error(f"{args.username} already has an account")
+        teams = []
+        for code in filter(None, (part.strip() for part in args.teams.split(","))):
+            team = get_team(session=session, code=code)
+            if team is None:
+                parser.error(f"no team {code!r}")
+            teams.append(team)
+        try:
+            create_staff_user(
+                session=session,
+                username=args.username,
+                display_name=args.name,
+                role=Role(args.role),
+                password=password,
+                teams=teams,
+                capacity=args.capacity,
+            )
+        except ValueError as error:
+            parser.error(str(error))
+        session.commit()
+    logging.getLogger("app.manage").info("staff account %s created", args.username)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from app.statuses import ApplicationStatus, HandoffStatus, ServiceKind, ServiceRequestStatus
+from app.statuses import ApplicationStatus, ServiceKind, ServiceRequestStatus
 
 # Stable constraint names, so that migrations can name what they alter or drop.
 NAMING_CONVENTION = {
@@ -60,7 +59,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _one_of(column: str, values: type[StrEnum]) -> str:
+def one_of(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
@@ -81,7 +80,7 @@ class Service(Base):
 
     __tablename__ = "service"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", ServiceKind), name="kind"),
+        CheckConstraint(one_of("kind", ServiceKind), name="kind"),
         # Request categories carry a service level; applications do not.
         CheckConstraint(
             "(kind = 'service_request') = (service_level_days IS NOT NULL)",
@@ -112,7 +111,7 @@ class Citizen(Base):
 
 class Application(Base):
     __tablename__ = "application"
-    __table_args__ = (CheckConstraint(_one_of("status", ApplicationStatus), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", ApplicationStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_number: Mapped[str] = mapped_column(String(10), unique=True)
@@ -136,7 +135,7 @@ class ApplicationEvent(Base):
     """One step of an application's history, as the citizen and as staff see it."""
 
     __tablename__ = "application_event"
-    __table_args__ = (CheckConstraint(_one_of("status", ApplicationStatus), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", ApplicationStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
@@ -153,7 +152,7 @@ class ServiceRequest(Base):
     """A problem reported in public space, routed to a department."""
 
     __tablename__ = "service_request"
-    __table_args__ = (CheckConstraint(_one_of("status", ServiceRequestStatus), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", ServiceRequestStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_number: Mapped[str] = mapped_column(String(9), unique=True)
@@ -180,7 +179,7 @@ class ServiceRequest(Base):
 
 class ServiceRequestEvent(Base):
     __tablename__ = "service_request_event"
-    __table_args__ = (CheckConstraint(_one_of("status", ServiceRequestStatus), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", ServiceRequestStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), index=True)
@@ -191,23 +190,6 @@ class ServiceRequestEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     service_request: Mapped[ServiceRequest] = relationship(back_populates="events")
-
-
-class HandoffRequest(Base):
-    """A conversation the assistant hands to a human agent, queued for the console."""
-
-    __tablename__ = "handoff_request"
-    __table_args__ = (CheckConstraint(_one_of("status", HandoffStatus), name="status"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(9), unique=True)
-    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
-    channel: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(String(200))
-    intent: Mapped[str | None] = mapped_column(String(64))
-    transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
 class SmsConsent(Base):

@@ -14,7 +14,7 @@ from app.statuses import ServiceKind
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
-def _cleaned(*, min_length: int, max_length: int, multiline: bool = False, meaningful: bool = False):  # type: ignore[no-untyped-def]
+def cleaned_text(*, min_length: int, max_length: int, multiline: bool = False, meaningful: bool = False):  # type: ignore[no-untyped-def]
     """A validator that cleans free text, then checks its length on what is left."""
 
     def validate(value: str) -> str:
@@ -41,12 +41,12 @@ def _application_number(value: str) -> str:
 
 # Raw limits stop huge inputs before any cleaning work; the cleaned text is
 # then held to the limits the contract states.
-Location = Annotated[str, Field(max_length=400), _cleaned(min_length=3, max_length=300, meaningful=True)]
-Description = Annotated[str, Field(max_length=1200), _cleaned(min_length=5, max_length=1000, multiline=True)]
-TranscriptText = Annotated[str, Field(max_length=5000), _cleaned(min_length=1, max_length=4000, multiline=True)]
-ConversationId = Annotated[str, Field(max_length=128), _cleaned(min_length=1, max_length=128)]
+Location = Annotated[str, Field(max_length=400), cleaned_text(min_length=3, max_length=300, meaningful=True)]
+Description = Annotated[str, Field(max_length=1200), cleaned_text(min_length=5, max_length=1000, multiline=True)]
+TranscriptText = Annotated[str, Field(max_length=5000), cleaned_text(min_length=1, max_length=4000, multiline=True)]
+ConversationId = Annotated[str, Field(max_length=128), cleaned_text(min_length=1, max_length=128)]
 Channel = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
-ShortLabel = Annotated[str, Field(max_length=200), _cleaned(min_length=1, max_length=200)]
+ShortLabel = Annotated[str, Field(max_length=200), cleaned_text(min_length=1, max_length=200)]
 IntentName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
 ContactPhone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{5,31}$")]
 # A number exactly as Twilio gives it (From of a signed webhook): +447700900010.
@@ -165,53 +165,6 @@ class ServiceRequestPublic(BaseModel):
     last_step: str
     last_step_at: datetime
     department_name: str = Field(examples=["Roads"])
-
-
-# --- handoff requests -----------------------------------------------------
-
-
-class TranscriptMessage(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    sender: Literal["citizen", "assistant"]
-    text: TranscriptText
-    sent_at: datetime
-
-
-class HandoffRequestCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "conversation_id": "3f1c2a9e-webchat",
-                    "channel": "webchat",
-                    "reason": "citizen_asked_for_human",
-                    "intent": "request_human",
-                    "transcript": [
-                        {"sender": "citizen", "text": "I want to talk to a person", "sent_at": "2026-11-20T09:14:03Z"},
-                        {
-                            "sender": "assistant",
-                            "text": "I am passing you to a colleague.",
-                            "sent_at": "2026-11-20T09:14:04Z",
-                        },
-                    ],
-                }
-            ]
-        },
-    )
-
-    conversation_id: ConversationId
-    channel: Channel
-    reason: ShortLabel
-    intent: IntentName | None = None
-    transcript: Annotated[list[TranscriptMessage], Field(max_length=500)] = []
-
-
-class HandoffRequestCreated(BaseModel):
-    reference: str = Field(examples=["HO-000001"])
-    status: str = Field(examples=["waiting"])
-    created_at: datetime
 
 
 # --- SMS consent ----------------------------------------------------------

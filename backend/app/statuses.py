@@ -28,9 +28,31 @@ class ServiceRequestStatus(StrEnum):
 
 
 class HandoffStatus(StrEnum):
-    WAITING = "waiting"
-    ASSIGNED = "assigned"
-    CLOSED = "closed"
+    WAITING = "waiting"  # in its team's queue
+    ASSIGNED = "assigned"  # an agent is talking with the citizen
+    RETURNED = "returned"  # handed back to the assistant
+    CLOSED = "closed"  # ended by the agent with a wrap-up code
+
+
+class WrapUpCode(StrEnum):
+    """How a handed-off conversation ended, chosen by the agent when closing it."""
+
+    RESOLVED = "resolved"
+    INFORMATION_GIVEN = "information_given"
+    REQUEST_FILED = "request_filed"
+    REFERRED_ELSEWHERE = "referred_elsewhere"
+    CITIZEN_LEFT = "citizen_left"
+    ABUSIVE = "abusive"
+
+
+WRAP_UP_TEXT: dict[WrapUpCode, str] = {
+    WrapUpCode.RESOLVED: "Resolved",
+    WrapUpCode.INFORMATION_GIVEN: "Information given",
+    WrapUpCode.REQUEST_FILED: "Service request filed or updated",
+    WrapUpCode.REFERRED_ELSEWHERE: "Referred to another organisation",
+    WrapUpCode.CITIZEN_LEFT: "Citizen left the conversation",
+    WrapUpCode.ABUSIVE: "Ended: abusive conversation",
+}
 
 
 APPLICATION_STATUS_TEXT: dict[ApplicationStatus, str] = {

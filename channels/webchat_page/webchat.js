@@ -9,6 +9,8 @@
   const input = document.getElementById("message");
   const sendButton = document.getElementById("send");
   const status = document.getElementById("status");
+  const queueBanner = document.getElementById("queue");
+  let stream = null;
 
   function newConversationId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -28,10 +30,16 @@
 
   function scrollToEnd() { transcript.scrollTop = transcript.scrollHeight; }
 
-  function show(sender, text, buttons) {
+  function show(sender, text, buttons, authorName) {
     const item = document.createElement("li");
     item.className = "message message--" + sender;
     item.dataset.sender = sender;
+    if (sender === "agent") {
+      const author = document.createElement("div");
+      author.className = "message__author";
+      author.textContent = (authorName || "Contact centre") + " · Northbridge contact centre";
+      item.appendChild(author);
+    }
     if (text) {
       const bubble = document.createElement("div");
       bubble.className = "message__text";
@@ -60,16 +68,57 @@
       "your street, check a report you made, or answer questions about city services.");
   }
 
+  // The queue status while a member of staff is on the way (or null once someone has the conversation).
+  function showQueue(handoff) {
+    if (!handoff || handoff.status !== "queued" || !handoff.queue_position) {
+      queueBanner.hidden = true;
+      queueBanner.textContent = "";
+      return;
+    }
+    queueBanner.hidden = false;
+    queueBanner.textContent = "Waiting for a member of staff: you are number " + handoff.queue_position +
+      " in the queue, about " + handoff.estimated_wait_minutes + " min.";
+  }
+
+  // What the page shows of one message from the assistant, an agent or the hotline.
+  function receive(message) {
+    const custom = message.custom || {};
+    if (custom.handoff) showQueue(custom.handoff);
+    // Someone has the conversation now (or it moved): a fresh queue status follows if it waits again.
+    if (message.sender === "agent" || message.sender === "hotline") showQueue(null);
+    if (message.text || (message.buttons && message.buttons.length)) {
+      show(message.sender || "assistant", message.text, message.buttons, message.author_name);
+    }
+  }
+
   async function loadHistory() {
     try {
       const reply = await fetch(BASE + "history?sender=" + encodeURIComponent(conversationId()));
       if (!reply.ok) throw new Error(String(reply.status));
       const body = await reply.json();
+      transcript.textContent = "";
       if (!body.messages.length) { showWelcome(); return; }
-      body.messages.forEach((m) => show(m.sender, m.text, m.buttons));
+      body.messages.forEach((m) => show(m.sender, m.text, m.buttons, m.author_name));
+      showQueue(body.handoff);
     } catch (error) {
-      showWelcome();
+      if (!transcript.children.length) showWelcome();
     }
+  }
+
+  // Agent replies, queue updates and the survey arrive outside the citizen's own turns.
+  function listen() {
+    if (!window.EventSource) return;
+    if (stream) stream.close();
+    let lostConnection = false;
+    stream = new EventSource(BASE + "stream?sender=" + encodeURIComponent(conversationId()));
+    stream.addEventListener("ready", () => {
+      // Anything said while the connection was down is in the transcript.
+      if (lostConnection) loadHistory();
+      lostConnection = false;
+    });
+    stream.addEventListener("reload", loadHistory);
+    stream.onmessage = (event) => receive(JSON.parse(event.data));
+    stream.onerror = () => { lostConnection = true; };
   }
 
   async function send(message, displayText) {
@@ -88,7 +137,7 @@
         return;
       }
       status.textContent = "";
-      body.forEach((m) => show("assistant", m.text, m.buttons));
+      body.forEach(receive);
     } catch (error) {
       status.textContent = "The assistant can't be reached right now. Please try again in a moment.";
     } finally {
@@ -108,8 +157,10 @@
   document.getElementById("new-conversation").addEventListener("click", () => {
     localStorage.removeItem(STORAGE_KEY);
     transcript.textContent = "";
+    showQueue(null);
     showWelcome();
+    listen();
   });
 
-  loadHistory();
+  loadHistory().then(listen);
 })();

@@ -171,19 +171,22 @@ def _missing_backend(reason: str) -> None:
     pytest.skip(f"running-backend tests skipped: {reason}")
 
 
-@pytest.fixture(scope="session")
-def running_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendClient]:
+def _serve_backend(workdir: Path, **settings: str) -> Iterator[BackendClient]:
     """The real backend (migrated, demo data seeded) on a free port, with its own SQLite file."""
     if not BACKEND_PYTHON.exists():
         _missing_backend(f"no backend venv at {BACKEND_PYTHON}")
     if not (BACKEND_DIR / "app" / "main.py").exists():
         _missing_backend(f"no {BACKEND_DIR / 'app' / 'main.py'}")
-    workdir = tmp_path_factory.mktemp("backend")
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{workdir / 'backend.db'}",
         "BACKEND_SERVICE_TOKEN": SERVICE_TOKEN,
         "ENVIRONMENT": "development",
+        # Handoffs queue whatever the hour the tests run at, unless a test asks for closing time.
+        "CALL_CENTRE_HOURS": "always",
+        # No Rasa server here: deliveries to citizens fail fast instead of waiting.
+        "RASA_URL": f"http://127.0.0.1:{_free_port()}",
+        **settings,
     }
     env.pop("VIRTUAL_ENV", None)
     for command in (["-m", "app.manage", "migrate"], ["-m", "app.manage", "seed-demo"]):
@@ -221,6 +224,23 @@ def running_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backen
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def running_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendClient]:
+    yield from _serve_backend(tmp_path_factory.mktemp("backend"))
+
+
+@pytest.fixture(scope="session")
+def closed_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendClient]:
+    """The real backend while its contact centre is closed (open one hour, on a day that is not today)."""
+    today = time.gmtime().tm_wday
+    other_day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][(today + 3) % 7]
+    yield from _serve_backend(
+        tmp_path_factory.mktemp("closed-backend"),
+        CALL_CENTRE_HOURS=f"{other_day} 10:00-11:00",
+        CALL_CENTRE_TIMEZONE="UTC",
+    )
 
 
 @pytest.fixture(autouse=True)

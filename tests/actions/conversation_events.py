@@ -15,7 +15,13 @@ def _tick() -> float:
     return _clock["now"]
 
 
-def user(text: str, intent: str, entities: Iterable[Dict[str, Any]] = (), channel: str = "socketio") -> Event:
+def user(
+    text: str,
+    intent: str,
+    entities: Iterable[Dict[str, Any]] = (),
+    channel: str = "socketio",
+    metadata: Optional[Dict[str, Any]] = None,
+) -> Event:
     entities = list(entities)
     return {
         "event": "user",
@@ -29,7 +35,7 @@ def user(text: str, intent: str, entities: Iterable[Dict[str, Any]] = (), channe
         },
         "input_channel": channel,
         "message_id": f"m{int(_clock['now'])}",
-        "metadata": {},
+        "metadata": metadata or {},
     }
 
 

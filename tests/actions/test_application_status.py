@@ -154,7 +154,7 @@ def number_texted(number: str, *, channel: str = "sms", sms_from: str | None = A
         candidates={"application_number": number},
         channel=channel,
     )
-    turn[0]["metadata"] = {"sms_from": sms_from} if sms_from else {}
+    turn[0]["metadata"] = {"phone": sms_from} if sms_from else {}
     return turn
 
 
@@ -200,7 +200,7 @@ async def test_backend_down_during_the_phone_check_falls_back_to_the_question(
 @pytest.mark.asyncio
 async def test_phone_proof_gives_the_status_to_the_applicants_phone(tracker_from, dispatcher, domain, running_backend):
     texted = user("APP-204817", "inform", channel="sms")
-    texted["metadata"] = {"sms_from": APPLICANT_PHONE}
+    texted["metadata"] = {"phone": APPLICANT_PHONE}
     tracker = tracker_from("application_status_ready", texted, slots={"identity_proof": "phone:sms"})
     events = await ActionCheckApplicationStatus(running_backend).run(dispatcher, tracker, domain)
     assert events == CLEARED
@@ -214,7 +214,7 @@ async def test_phone_proof_without_the_matching_signed_sender_fails(
     tracker_from, dispatcher, domain, running_backend, channel, sms_from
 ):
     texted = user("APP-204817", "inform", channel=channel)
-    texted["metadata"] = {"sms_from": sms_from} if sms_from else {}
+    texted["metadata"] = {"phone": sms_from} if sms_from else {}
     tracker = tracker_from("application_status_ready", texted, slots={"identity_proof": "phone:sms"})
     events = await ActionCheckApplicationStatus(running_backend).run(dispatcher, tracker, domain)
     assert events == CLEARED

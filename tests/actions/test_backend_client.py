@@ -4,7 +4,14 @@ import time
 
 import pytest
 
-from actions.backend_client import BackendClient, BackendRejected, BackendUnavailable, channel_name
+from actions.backend_client import (
+    BackendClient,
+    BackendRejected,
+    BackendUnavailable,
+    CentreClosed,
+    HandoffQueued,
+    channel_name,
+)
 from actions.settings import Settings
 
 
@@ -57,15 +64,35 @@ async def test_demo_request_and_unknown_request(running_backend):
 
 
 @pytest.mark.asyncio
-async def test_record_handoff(running_backend):
-    record = await running_backend.record_handoff_request(
-        conversation_id="test-handoff",
-        channel="socketio",
-        reason="citizen_asked_for_human",
-        intent="request_human",
-        transcript=[{"sender": "citizen", "text": "a person please", "sent_at": "2026-11-20T09:00:00+00:00"}],
+async def test_start_handoff_queues_once_per_conversation(running_backend):
+    packet = {
+        "conversation_id": "test-handoff",
+        "channel": "webchat",
+        "reason": "citizen_asked_for_human",
+        "topic": "report_issue",
+        "intent": "request_human",
+        "transcript": [{"sender": "citizen", "text": "a person please", "sent_at": "2026-11-20T09:00:00+00:00"}],
+    }
+    queued = await running_backend.start_handoff(packet)
+    again = await running_backend.start_handoff(packet)
+    assert isinstance(queued, HandoffQueued) and queued.reference.startswith("HO-")
+    assert (queued.team, queued.team_name) == ("streets", "Streets and environment")
+    assert again.reference == queued.reference
+    assert await running_backend.open_handoff("test-handoff") == queued.reference
+    assert await running_backend.open_handoff("nobody") is None
+
+
+@pytest.mark.asyncio
+async def test_closed_centre_queues_nothing(closed_backend):
+    closed = await closed_backend.start_handoff(
+        {"conversation_id": "late", "channel": "webchat", "reason": "citizen_asked_for_human"}
     )
-    assert record.reference.startswith("HO-") and record.status
+    assert isinstance(closed, CentreClosed) and "T10:00:00" in closed.opens_at
+
+
+@pytest.mark.asyncio
+async def test_rating_is_recorded(running_backend):
+    await running_backend.record_rating(conversation_id="rated", channel="webchat", rating=5, comment=None)
 
 
 @pytest.mark.asyncio

@@ -147,3 +147,13 @@ def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[t
     """A new empty database (engine, URL) for tests of migrations and commands."""
     with empty_database(request.param, tmp_path) as database:
         yield database
+
+
+@pytest.fixture(autouse=True)
+def staffed_around_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run at any hour; those about closing time set their own hours."""
+    monkeypatch.setattr(settings, "CALL_CENTRE_HOURS", "always")
+
+
+# Handoff fixtures (a recording Rasa API, live updates) for every backend test module.
+from tests.backend.handoff_fixtures import live, rasa  # noqa: E402, F401

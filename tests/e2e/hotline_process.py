@@ -103,16 +103,28 @@ def start_hotline(var_dir: Path, twilio: TwilioAccount | None = None, **extra_en
         **twilio.environment(),
         **extra_env,
     }
-    for inherited in ("BACKEND_URL", "ACTION_ENDPOINT_URL", "RASA_TRACKER_DB", "RASA_ENDPOINTS", "REDIS_URL"):
+    for inherited in (
+        "BACKEND_URL",
+        "ACTION_ENDPOINT_URL",
+        "RASA_TRACKER_DB",
+        "RASA_ENDPOINTS",
+        "RASA_URL",
+        "REDIS_URL",
+    ):
         if inherited not in extra_env:
             env.pop(inherited, None)
     process = subprocess.Popen(
         [str(ROOT / "scripts" / "start"), "--skip-install"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     hotline = Hotline(
-        process=process, var_dir=var_dir,
+        process=process,
+        var_dir=var_dir,
         rasa_url=f"http://127.0.0.1:{ports['RASA_PORT']}",
         backend_url=f"http://127.0.0.1:{ports['BACKEND_PORT']}",
         actions_url=f"http://127.0.0.1:{ports['ACTIONS_PORT']}",

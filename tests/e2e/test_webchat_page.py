@@ -32,8 +32,8 @@ def answered(page: Page, before: int) -> None:
 
 def test_citizen_chats_and_keeps_the_conversation_after_reload(page: Page) -> None:
     assistant = page.locator('li[data-sender="assistant"]')
-    welcome_count = assistant.count()
-    assert welcome_count == 1  # the page's own welcome; not part of the conversation
+    expect(assistant).to_have_count(1)  # the page's own welcome; not part of the conversation
+    welcome_count = 1
 
     send(page, "Hello")
     expect(page.locator('li[data-sender="citizen"]')).to_have_text(["Hello"])

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.api.deps import require_service_client
-from app.api.routes import applications, handoff_requests, service_requests, services, sms_consents
+from app.api.routes import applications, handoffs, service_requests, services, sms_consents
 
 api_router = APIRouter(
     prefix="/api/v1",
@@ -12,6 +12,6 @@ api_router = APIRouter(
 )
 api_router.include_router(applications.router)
 api_router.include_router(service_requests.router)
-api_router.include_router(handoff_requests.router)
+api_router.include_router(handoffs.router)
 api_router.include_router(services.router)
 api_router.include_router(sms_consents.router)

@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.handoff.opening_hours import OpeningHours
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_SERVICE_TOKEN = "dev-service-token"
 
@@ -23,6 +25,25 @@ class Settings(BaseSettings):
     # Region (ISO 3166 code) that citizens' phone numbers without a country code belong to.
     PHONE_DEFAULT_REGION: str = "GB"
 
+    # Where agents' replies and hand-backs go: the Rasa server's HTTP API.
+    RASA_URL: str = "http://127.0.0.1:5005"
+    RASA_AUTH_TOKEN: str = ""
+    RASA_TIMEOUT_SECONDS: float = 5.0
+    # Live updates across back-office processes; empty = this process only.
+    REDIS_URL: str = ""
+
+    # When agents staff the contact centre, in its own time zone ("always" for round the clock).
+    CALL_CENTRE_HOURS: str = "Mon-Fri 08:00-18:00; Sat 09:00-13:00"
+    CALL_CENTRE_TIMEZONE: str = "Europe/London"
+    # Callbacks filed out of hours are made within this many hours of opening.
+    CALLBACK_WINDOW_HOURS: int = 2
+    # Assumed time an agent spends on one conversation until there is history to measure.
+    DEFAULT_HANDLE_MINUTES: float = 6.0
+
+    # Console sign-in: sessions last a working day; cookies are Secure outside development.
+    CONSOLE_SESSION_HOURS: int = 10
+    LOGIN_ATTEMPTS_PER_15_MINUTES: int = 5
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
         # A production deployment that forgot to set the token would accept
@@ -33,7 +54,18 @@ class Settings(BaseSettings):
             raise ValueError(
                 "BACKEND_SERVICE_TOKEN must be set to a secret of at least 24 characters when ENVIRONMENT=production"
             )
+        if self.ENVIRONMENT == "production" and not self.RASA_AUTH_TOKEN:
+            raise ValueError("RASA_AUTH_TOKEN must be set when ENVIRONMENT=production (Rasa's HTTP API needs it)")
+        OpeningHours.parse(self.CALL_CENTRE_HOURS, self.CALL_CENTRE_TIMEZONE)  # fail at start-up, not per call
         return self
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.ENVIRONMENT == "production"
+
+    @property
+    def opening_hours(self) -> OpeningHours:
+        return OpeningHours.parse(self.CALL_CENTRE_HOURS, self.CALL_CENTRE_TIMEZONE)
 
 
 settings = Settings()

@@ -3,7 +3,17 @@
 from fastapi.testclient import TestClient
 
 URL = "/api/v1/services"
-CATEGORIES = {"pothole", "streetlight", "missed_collection", "noise", "graffiti", "dumped_rubbish", "water_leak"}
+# "callback" is filed by the hotline itself when a citizen asks to be called back out of hours.
+CATEGORIES = {
+    "pothole",
+    "streetlight",
+    "missed_collection",
+    "noise",
+    "graffiti",
+    "dumped_rubbish",
+    "water_leak",
+    "callback",
+}
 APPLICATION_TYPES = {"business_licence", "residence_permit", "building_permit", "housing_benefit", "parking_permit"}
 
 

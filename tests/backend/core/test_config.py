@@ -23,9 +23,13 @@ def test_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://city@db/backoffice")
     monkeypatch.setenv("BACKEND_SERVICE_TOKEN", "t" * 32)
     monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "r" * 32)
+    monkeypatch.setenv("CALL_CENTRE_HOURS", "Mon-Fri 09:00-17:00")
     settings = Settings()
     assert settings.DATABASE_URL == "postgresql+psycopg://city@db/backoffice"
     assert settings.ENVIRONMENT == "production"
+    assert settings.cookies_secure
+    assert settings.opening_hours.intervals[4] and not settings.opening_hours.intervals[5]
 
 
 @pytest.mark.parametrize("token", [DEFAULT_SERVICE_TOKEN, "short-secret"])
@@ -51,3 +55,13 @@ def test_the_app_does_not_start_in_production_with_the_default_token() -> None:
     )
     assert result.returncode != 0
     assert "BACKEND_SERVICE_TOKEN must be set" in result.stderr
+
+
+def test_production_needs_a_rasa_token() -> None:
+    with pytest.raises(ValidationError, match="RASA_AUTH_TOKEN"):
+        Settings(ENVIRONMENT="production", BACKEND_SERVICE_TOKEN="t" * 32, RASA_AUTH_TOKEN="")
+
+
+def test_unreadable_opening_hours_are_refused_at_start() -> None:
+    with pytest.raises(ValidationError, match="cannot read opening hours"):
+        Settings(CALL_CENTRE_HOURS="weekdays nine to five")

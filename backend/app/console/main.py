@@ -1,0 +1,33 @@
+"""The console: its pages at /console/ and its JSON API at /console/api."""
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from app.console.routes import case_records, conversations, sign_in, stream
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+console_api = APIRouter(prefix="/console/api")
+console_api.include_router(sign_in.router)
+console_api.include_router(conversations.router)
+console_api.include_router(case_records.router)
+console_api.include_router(stream.router)
+
+console_pages = APIRouter(include_in_schema=False)
+
+
+@console_pages.get("/console")
+def console_root() -> RedirectResponse:
+    return RedirectResponse("/console/")
+
+
+@console_pages.get("/console/")
+def console_page() -> FileResponse:
+    # The page is the same for everyone; what it shows comes from the API after sign-in.
+    return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-store"})
+
+
+console_static = StaticFiles(directory=STATIC_DIR)

@@ -1,0 +1,1 @@
+"""Routers of the console's JSON API, one per concern."""

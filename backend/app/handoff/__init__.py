@@ -1,0 +1,1 @@
+"""Conversations handed from the assistant to human agents: queue, routing, messages, delivery."""

@@ -1,0 +1,1 @@
+"""Live updates for open browser screens, fanned out across back-office processes."""
