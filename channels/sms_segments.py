@@ -100,6 +100,8 @@ def split_for_sms(text: str) -> List[str]:
     network delivers them out of order.
     """
     text = text.strip()
+    if not text:
+        return []  # nothing to say (a paused conversation): no empty text message
     if fits_one_message(text):
         return [text]
     marker_room = "(99/99) "

@@ -52,6 +52,10 @@ def test_a_short_reply_is_one_message_unchanged() -> None:
     assert split_for_sms("  Hello there  ") == ["Hello there"]
 
 
+def test_nothing_to_say_is_no_message() -> None:
+    assert split_for_sms("") == [] and split_for_sms(" \n ") == []
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -1,6 +1,7 @@
 """The SMS channel against the real hotline: webhooks sent exactly as Twilio sends them, TwiML replies read back."""
 
 import random
+import re
 import threading
 import time
 
@@ -322,3 +323,38 @@ def test_sms_never_suggests_a_word_that_would_unsubscribe(hotline: Hotline, twil
     assert "'cancel'" not in invalid.text
     stopped = texter.text("never mind")
     assert "stopped" in stopped.text.lower() or "anything else" in stopped.text.lower()
+
+
+def test_a_handoff_by_sms_with_an_agent_in_the_console(
+    hotline: Hotline, twilio: TwilioWebhookClient, twilio_standin: TwilioStandIn
+) -> None:
+    from tests.e2e.test_handoff import ConsoleSession, eventually
+
+    texter = citizen(twilio)
+    texter.text("I want to check my business licence application")
+    queued = texter.text("actually can I talk to a person please")
+    reference = re.search(r"HO-\d{6}", queued.text)
+    assert reference, queued.text
+    reference = reference.group(0)
+
+    # The assistant is silent now; the text goes to the agent.
+    assert texter.text("hello? is anyone there").messages == []
+    alice = ConsoleSession(hotline, "alice")
+    alice.put("/me/presence", {"presence": "available"}).raise_for_status()
+    detail = eventually(lambda: alice.get(f"/conversations/{reference}").json())
+    assert detail["messages"][-1]["text"] == "hello? is anyone there"
+
+    alice.post(f"/conversations/{reference}/claim").raise_for_status()
+    sent = alice.post(f"/conversations/{reference}/messages", {"text": "Hi, I'm Alice. How can I help?"})
+    assert sent.json()["delivery"] == "delivered", sent.text
+    texted = eventually(lambda: [m for m in twilio_standin.messages(to=texter.phone)
+                                 if "Hi, I'm Alice. How can I help?" in m["body"]])
+    assert texted[0]["from"] == "+447700900000"
+
+    # After STOP nothing more is texted, not even an agent's reply.
+    texter.text("STOP")
+    texted_before = len(twilio_standin.messages(to=texter.phone))
+    refused = alice.post(f"/conversations/{reference}/messages", {"text": "Are you still there?"})
+    assert refused.json()["delivery"] != "delivered", refused.text
+    time.sleep(0.5)
+    assert len(twilio_standin.messages(to=texter.phone)) == texted_before

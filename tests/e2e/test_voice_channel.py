@@ -105,7 +105,7 @@ def test_silence_reprompts_twice_then_offers_an_agent_then_transfers(
     assert user_events(hotline, caller) == []  # nothing reached the assistant so far
     handed_over = caller.stay_silent()
     assert user_events(hotline, caller)[-1]["text"] == "/request_human"
-    assert "H O, 0" in handed_over.text or handed_over.enqueue is not None
+    assert "H O, 0" in handed_over.text and handed_over.enqueue is not None
 
 
 def test_a_low_confidence_transcript_counts_as_not_understood(hotline: Hotline, twilio: TwilioWebhookClient) -> None:
@@ -123,10 +123,15 @@ def test_zero_or_asking_for_a_person_starts_the_handoff(
     turn = caller.press("0") if how == "zero" else caller.say("Agent.")
     assert user_events(hotline, caller)[-1]["text"] == "/request_human"
     assert_written_for_the_ear(turn.text)
-    if turn.enqueue is not None:  # once action_request_human sends the handoff packet
-        assert parse_qs(urlparse(turn.enqueue["waitUrl"]).query)["reference"][0].startswith("HO-")
-    else:
-        assert re.search(r"H O, (\d ){5}\d", turn.text)
+    # The caller hears the reference, then waits in the call-centre queue of the handoff's team.
+    spoken_reference = re.search(r"H O, ((?:\d ){5}\d)", turn.text)
+    assert spoken_reference, turn.text
+    assert turn.enqueue is not None and turn.gather is None
+    assert re.fullmatch(r"[a-z_]+", turn.enqueue["queue"])
+    reference = parse_qs(urlparse(turn.enqueue["waitUrl"]).query)["reference"][0]
+    assert reference == "HO-" + spoken_reference.group(1).replace(" ", "")
+    assert parse_qs(urlparse(turn.enqueue["action"]).query)["reference"] == [reference]
+    assert urlparse(turn.enqueue["waitUrl"]).netloc == urlparse(hotline.twilio.public_url).netloc
 
 
 def test_forged_voice_webhooks_are_refused(hotline: Hotline, twilio: TwilioWebhookClient) -> None:
