@@ -114,7 +114,7 @@ SMS_PHONE_PROOF = "phone:sms"
 
 
 def split_identity_proof(value: Optional[str]) -> Optional[Tuple[str, str]]:
-    """('date_of_birth', '1985-03-14'), ('pin', '482913') or ('phone', 'sms') from the stored slot value; None if malformed."""
+    """('date_of_birth', '1985-03-14'), ('pin', '482913') or ('phone', 'sms') from the slot; None if malformed."""
     if value == SMS_PHONE_PROOF:
         return "phone", "sms"
     kind, _, proof = (value or "").partition(":")

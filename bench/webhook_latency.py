@@ -77,16 +77,21 @@ def rest_conversation(hotline: Hotline, recorder: Recorder) -> None:
     with httpx.Client(timeout=60) as http:
         for text in ("/check_application_status", "APP-204817", "14 March 1985"):
             think()
-            reply = timed(samples, lambda text=text: http.post(f"{hotline.rasa_url}/webhooks/rest/webhook",
-                                                               json={"sender": sender, "message": text}))
+            reply = timed(
+                samples,
+                lambda text=text: http.post(
+                    f"{hotline.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+                ),
+            )
             reply.raise_for_status()  # type: ignore[attr-defined]
     assert "Under review" in str(reply.json())  # type: ignore[attr-defined]
     recorder.add("rest", samples)
 
 
 def twilio_client(hotline: Hotline) -> TwilioWebhookClient:
-    return TwilioWebhookClient(hotline.rasa_url, hotline.twilio.public_url, hotline.twilio.auth_token,
-                               hotline.twilio.account_sid)
+    return TwilioWebhookClient(
+        hotline.rasa_url, hotline.twilio.public_url, hotline.twilio.auth_token, hotline.twilio.account_sid
+    )
 
 
 def sms_conversation(hotline: Hotline, recorder: Recorder) -> None:
@@ -147,8 +152,10 @@ def report(recorder: Recorder, conversations: int) -> bool:
         return f"  {name:<8} {len(values):>6} {p50:>9.0f} {p95:>9.0f} {p99:>9.0f} {ratio:>12.2f}"
 
     header = f"  {'channel':<8} {'turns':>6} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'p95 vs REST':>12}"
-    print(f"\nWebhook latency, {conversations} concurrent conversations per channel, "
-          f"{THINK['seconds']:.1f} s (0.5x-1.5x) between a conversation's turns")
+    print(
+        f"\nWebhook latency, {conversations} concurrent conversations per channel, "
+        f"{THINK['seconds']:.1f} s (0.5x-1.5x) between a conversation's turns"
+    )
     print("All assistant turns:")
     print(header)
     for channel in CHANNELS:
@@ -159,9 +166,11 @@ def report(recorder: Recorder, conversations: int) -> bool:
         print(row(channel, recorder.case_turns[channel], recorder.case_turns["rest"]))
     voice_p95 = percentile(recorder.case_turns["voice"], 0.95)
     met = voice_p95 < VOICE_GOAL_SECONDS
-    print(f"Voice goal (case-record turn p95 < {VOICE_GOAL_SECONDS:.1f} s): "
-          f"{'met' if met else 'NOT met'} ({voice_p95 * 1000:.0f} ms); "
-          f"mean of all voice turns {statistics.mean(recorder.turns['voice']) * 1000:.0f} ms")
+    print(
+        f"Voice goal (case-record turn p95 < {VOICE_GOAL_SECONDS:.1f} s): "
+        f"{'met' if met else 'NOT met'} ({voice_p95 * 1000:.0f} ms); "
+        f"mean of all voice turns {statistics.mean(recorder.turns['voice']) * 1000:.0f} ms"
+    )
     return met
 
 
@@ -169,8 +178,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=10, help="concurrent conversations (calls)")
     parser.add_argument("--rounds", type=int, default=8, help="rounds per channel, interleaved")
-    parser.add_argument("--think-seconds", type=float, default=2.0,
-                        help="mean pause between a conversation's turns; 0 = back to back")
+    parser.add_argument(
+        "--think-seconds", type=float, default=2.0, help="mean pause between a conversation's turns; 0 = back to back"
+    )
     args = parser.parse_args()
     THINK["seconds"] = max(0.0, min(args.think_seconds, 30.0))
     if not 1 <= args.conversations <= 50 or not 1 <= args.rounds <= 50:

@@ -104,9 +104,7 @@ class SmsOutput(OutputChannel):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self._send(recipient_id, sms_text([{"text": text}]))
 
-    async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: list, **kwargs: Any
-    ) -> None:
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: list, **kwargs: Any) -> None:
         await self._send(recipient_id, sms_text([{"text": text, "buttons": buttons}]))
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:

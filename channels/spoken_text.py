@@ -56,8 +56,10 @@ def shortened(text: str, limit: int = MAX_SPOKEN_CHARS) -> str:
 
 def spoken_menu(buttons: List[Dict[str, Any]]) -> str:
     """Buttons as a short menu: 'Press 1 for Yes, please. Press 2 for No, thanks.'"""
-    choices = [f"press {number} for {speakable(button.get('title', '')).rstrip('.')}" for number, button in
-               enumerate(buttons, start=1)]
+    choices = [
+        f"press {number} for {speakable(button.get('title', '')).rstrip('.')}"
+        for number, button in enumerate(buttons, start=1)
+    ]
     if not choices:
         return ""
     return "Say your answer, or " + "; ".join(choices) + "."

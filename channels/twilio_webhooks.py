@@ -78,4 +78,3 @@ def signed_form(request: Request, *, auth_token: str, configured_base: str) -> U
     if not validator.validate(public_url(request, configured_base), form, signature):
         return error(403, "Invalid X-Twilio-Signature.")
     return form
-

@@ -22,8 +22,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from channels.citizen_text import RejectedText, clean_citizen_text
 from channels.back_office import BackOfficeClient
+from channels.citizen_text import RejectedText, clean_citizen_text
 from channels.conversation_ids import voice_conversation_id
 from channels.handoff_relay import Relay, take_turn
 from channels.last_reply import buttons_of_last_reply
@@ -121,9 +121,7 @@ def gather(reply: VoiceResponse, prompt: str, action: str, language: str) -> Voi
     return reply
 
 
-def voice_reply(
-    messages: List[Dict[str, Any]], *, urls: VoiceUrls, next_turn: int, language: str
-) -> VoiceResponse:
+def voice_reply(messages: List[Dict[str, Any]], *, urls: VoiceUrls, next_turn: int, language: str) -> VoiceResponse:
     """The assistant's turn as TwiML: spoken, then either the next Gather or the transfer to the queue."""
     spoken, _buttons = spoken_reply(messages)
     reply = VoiceResponse()
@@ -351,4 +349,3 @@ class VoiceInput(InputChannel):
             return buttons[index - 1].get("payload") if 1 <= index <= len(buttons) else None
         prefix = KEYED_NUMBER_PREFIX.get(str(tracker.get_slot("requested_slot") or ""))
         return f"{prefix}{digits}" if prefix and len(digits) == 6 else digits
-

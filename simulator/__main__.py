@@ -50,15 +50,18 @@ def run_sms(client: TwilioWebhookClient, phone: str, hotline_number: str) -> Non
 
 def run_voice(client: TwilioWebhookClient, phone: str, hotline_number: str) -> None:
     caller = Caller(client, phone, hotline_number)
-    print(f"Calling the hotline from {phone}. Type what you say; digits are keys ('press 0'); "
-          "an empty line is silence. Ctrl-D hangs up.")
+    print(
+        f"Calling the hotline from {phone}. Type what you say; digits are keys ('press 0'); "
+        "an empty line is silence. Ctrl-D hangs up."
+    )
     turn = caller.dial()
     while True:
         for sentence in turn.said:
             print(f"hotline says> {sentence}")
         if turn.enqueue is not None:
-            print(f"[transferred to the call-centre queue '{turn.enqueue['queue']}'; "
-                  f"wait URL {turn.enqueue['waitUrl']}]")
+            print(
+                f"[transferred to the call-centre queue '{turn.enqueue['queue']}'; wait URL {turn.enqueue['waitUrl']}]"
+            )
             return
         if turn.hangup or turn.gather is None:
             print("[the hotline hung up]")
@@ -80,10 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/twilio_simulator", description=__doc__.splitlines()[0])
     parser.add_argument("medium", choices=["sms", "voice"])
     parser.add_argument("phone", help="the citizen's number, E.164 (e.g. +447700900123)")
-    parser.add_argument("--hotline-url", default=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}",
-                        help="where the Rasa server listens (default: 127.0.0.1 on RASA_PORT)")
-    parser.add_argument("--outbound-port", type=int, default=None,
-                        help="also run the Twilio stand-in on this port and print texts sent to PHONE")
+    parser.add_argument(
+        "--hotline-url",
+        default=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}",
+        help="where the Rasa server listens (default: 127.0.0.1 on RASA_PORT)",
+    )
+    parser.add_argument(
+        "--outbound-port",
+        type=int,
+        default=None,
+        help="also run the Twilio stand-in on this port and print texts sent to PHONE",
+    )
     args = parser.parse_args(argv)
     if not E164.match(args.phone):
         parser.error("the phone number must be in E.164 form, like +447700900123")
@@ -104,8 +114,12 @@ def main(argv: list[str] | None = None) -> int:
             if message["to"] == args.phone:
                 print(f"\n[text from the hotline] {message['body']}\nyou> ", end="", flush=True)
 
-        standin = TwilioStandIn(client.account_sid, env.get("TWILIO_AUTH_TOKEN", "northbridge-demo-twilio-auth-token"),
-                                port=args.outbound_port, on_message=show).start()
+        standin = TwilioStandIn(
+            client.account_sid,
+            env.get("TWILIO_AUTH_TOKEN", "northbridge-demo-twilio-auth-token"),
+            port=args.outbound_port,
+            on_message=show,
+        ).start()
         print(f"Twilio stand-in for outbound texts on {standin.url}")
     try:
         (run_sms if args.medium == "sms" else run_voice)(client, args.phone, hotline_number)

@@ -29,8 +29,9 @@ def new_sid(prefix: str) -> str:
 class TwilioWebhookClient:
     """Signs and sends webhooks; `public_url` is what Twilio would sign, `send_url` where the hotline listens."""
 
-    def __init__(self, send_url: str, public_url: str, auth_token: str, account_sid: str,
-                 timeout: float = 60.0) -> None:
+    def __init__(
+        self, send_url: str, public_url: str, auth_token: str, account_sid: str, timeout: float = 60.0
+    ) -> None:
         self.send_url = send_url.rstrip("/")
         self.public_url = public_url.rstrip("/")
         self.validator = RequestValidator(auth_token)
@@ -46,13 +47,22 @@ class TwilioWebhookClient:
     def signature(self, path_or_url: str, params: Dict[str, str]) -> str:
         return self.validator.compute_signature(self.public(path_or_url), params)
 
-    def post(self, path_or_url: str, params: Dict[str, str], *, signature: Optional[str] = None,
-             headers: Optional[Dict[str, str]] = None) -> httpx.Response:
+    def post(
+        self,
+        path_or_url: str,
+        params: Dict[str, str],
+        *,
+        signature: Optional[str] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> httpx.Response:
         """POST `params` form-encoded, signed for the public URL unless `signature` is given."""
         url = self.public(path_or_url)
-        target = self.send_url + url[len(self.public_url):] if url.startswith(self.public_url) else url
-        sent_headers = {"X-Twilio-Signature": self.signature(url, params) if signature is None else signature,
-                        "User-Agent": "TwilioProxy/1.1", **(headers or {})}
+        target = self.send_url + url[len(self.public_url) :] if url.startswith(self.public_url) else url
+        sent_headers = {
+            "X-Twilio-Signature": self.signature(url, params) if signature is None else signature,
+            "User-Agent": "TwilioProxy/1.1",
+            **(headers or {}),
+        }
         if not sent_headers["X-Twilio-Signature"]:
             del sent_headers["X-Twilio-Signature"]
         return self.http.post(target, data=params, headers=sent_headers)

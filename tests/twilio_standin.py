@@ -56,15 +56,26 @@ def _segments(body: str) -> int:
 
 
 def _error(status: int, code: int, message: str) -> Dict[str, Any]:
-    return {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
-            "status": status}
+    return {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
 
 
 class TwilioStandIn:
     """Twilio's Messages API on a local port; thread-safe record of what was sent."""
 
-    def __init__(self, account_sid: str, auth_token: str, *, host: str = "127.0.0.1", port: int = 0,
-                 on_message: Optional[Callable[[Dict[str, Any]], None]] = None) -> None:
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_message: Optional[Callable[[Dict[str, Any]], None]] = None,
+    ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self._lock = threading.Condition()
@@ -189,8 +200,17 @@ class TwilioStandIn:
                 if account_sid is None:
                     return
                 messages = list(reversed(standin.messages()))
-                self._reply(200, {"messages": messages, "page": 0, "page_size": len(messages),
-                                  "uri": self.path, "next_page_uri": None, "previous_page_uri": None})
+                self._reply(
+                    200,
+                    {
+                        "messages": messages,
+                        "page": 0,
+                        "page_size": len(messages),
+                        "uri": self.path,
+                        "next_page_uri": None,
+                        "previous_page_uri": None,
+                    },
+                )
 
         return Handler
 

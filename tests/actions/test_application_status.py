@@ -182,7 +182,9 @@ async def test_texting_from_the_applicants_phone_is_the_proof(tracker_from, disp
 async def test_otherwise_the_date_of_birth_or_pin_is_asked_as_usual(
     tracker_from, dispatcher, domain, running_backend, number, channel, sms_from
 ):
-    tracker = tracker_from("application_status_asking_proof", *number_texted(number, channel=channel, sms_from=sms_from))
+    tracker = tracker_from(
+        "application_status_asking_proof", *number_texted(number, channel=channel, sms_from=sms_from)
+    )
     events = await ValidateApplicationStatusForm(running_backend).run(dispatcher, tracker, domain)
     assert events == [SlotSet("application_number", number)]
     assert dispatcher.messages == []

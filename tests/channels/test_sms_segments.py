@@ -44,7 +44,7 @@ def test_one_emoji_makes_a_gsm_text_cost_more() -> None:
 
 def test_typographic_characters_of_our_texts_become_gsm7() -> None:
     text = "You\u2019re \u201cdone\u201d \u2013 thanks\u2026"
-    assert prefer_gsm7(text) == "You're \"done\" - thanks..."
+    assert prefer_gsm7(text) == 'You\'re "done" - thanks...'
     assert encoding_of(prefer_gsm7(text)) == "GSM-7"
 
 

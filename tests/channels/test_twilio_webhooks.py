@@ -26,8 +26,9 @@ def test_behind_a_tls_terminator_the_forwarded_scheme_and_host_are_used() -> Non
 
 
 def test_without_proxy_headers_the_host_header_is_used() -> None:
-    url = webhook_url(path=PATH, query_string="", headers={"host": "127.0.0.1:5005"}, server_scheme="http",
-                      configured_base="")
+    url = webhook_url(
+        path=PATH, query_string="", headers={"host": "127.0.0.1:5005"}, server_scheme="http", configured_base=""
+    )
     assert url == "http://127.0.0.1:5005/webhooks/voice/webhook"
 
 

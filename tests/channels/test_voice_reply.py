@@ -26,8 +26,14 @@ def test_an_answer_is_spoken_inside_the_next_gather() -> None:
 
 
 def test_buttons_are_read_as_a_menu() -> None:
-    root = parsed([{"text": "Shall I pass you on?", "buttons": [{"title": "Yes", "payload": "/request_human"},
-                                                                 {"title": "No", "payload": "/deny"}]}])
+    root = parsed(
+        [
+            {
+                "text": "Shall I pass you on?",
+                "buttons": [{"title": "Yes", "payload": "/request_human"}, {"title": "No", "payload": "/deny"}],
+            }
+        ]
+    )
     assert root.find("Gather/Say").text.endswith("press 1 for Yes; press 2 for No.")
 
 

@@ -26,8 +26,11 @@ def twilio_standin() -> Iterator[TwilioStandIn]:
 @pytest.fixture(scope="session")
 def hotline(tmp_path_factory: pytest.TempPathFactory, twilio_standin: TwilioStandIn) -> Iterator[Hotline]:
     # The hotline authenticates to the stand-in with the account's own credentials, as with Twilio.
-    account = dataclasses.replace(new_twilio_account(api_base_url=twilio_standin.url),
-                                  account_sid=twilio_standin.account_sid, auth_token=twilio_standin.auth_token)
+    account = dataclasses.replace(
+        new_twilio_account(api_base_url=twilio_standin.url),
+        account_sid=twilio_standin.account_sid,
+        auth_token=twilio_standin.auth_token,
+    )
     running = start_hotline(Path(tmp_path_factory.mktemp("hotline")), twilio=account)
     yield running
     running.stop()
@@ -36,7 +39,8 @@ def hotline(tmp_path_factory: pytest.TempPathFactory, twilio_standin: TwilioStan
 @pytest.fixture(scope="session")
 def twilio(hotline: Hotline) -> Iterator[TwilioWebhookClient]:
     """Acts as Twilio towards the session's hotline: signs for its public URL, sends to where it listens."""
-    client = TwilioWebhookClient(hotline.rasa_url, hotline.twilio.public_url, hotline.twilio.auth_token,
-                                 hotline.twilio.account_sid)
+    client = TwilioWebhookClient(
+        hotline.rasa_url, hotline.twilio.public_url, hotline.twilio.auth_token, hotline.twilio.account_sid
+    )
     yield client
     client.close()

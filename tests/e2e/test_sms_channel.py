@@ -29,8 +29,9 @@ def citizen(twilio: TwilioWebhookClient, phone: str | None = None) -> TextingCit
 
 def tracker_events(hotline: Hotline, phone: str) -> list[dict]:
     conversation = sms_conversation_id(phone, hotline.twilio.conversation_id_secret)
-    reply = httpx.get(f"{hotline.rasa_url}/conversations/{conversation}/tracker",
-                      params={"token": hotline.rasa_token}, timeout=10)
+    reply = httpx.get(
+        f"{hotline.rasa_url}/conversations/{conversation}/tracker", params={"token": hotline.rasa_token}, timeout=10
+    )
     reply.raise_for_status()
     return reply.json()["events"]
 
@@ -40,8 +41,12 @@ def user_turns(hotline: Hotline, phone: str) -> int:
 
 
 def status_lookup(hotline: Hotline, **body: str) -> dict:
-    reply = httpx.post(f"{hotline.backend_url}/api/v1/applications/status-lookup", json=body,
-                       headers={"Authorization": f"Bearer {hotline.service_token}"}, timeout=10)
+    reply = httpx.post(
+        f"{hotline.backend_url}/api/v1/applications/status-lookup",
+        json=body,
+        headers={"Authorization": f"Bearer {hotline.service_token}"},
+        timeout=10,
+    )
     reply.raise_for_status()
     return reply.json()
 
@@ -114,8 +119,12 @@ def test_stop_opts_out_of_everything_but_the_confirmation_and_start_opts_back_in
 
     stopped = texter.text("STOP")
     assert "unsubscribed" in stopped.text.lower() and "START" in stopped.text
-    consent = httpx.post(f"{hotline.backend_url}/api/v1/sms-consents/lookup", json={"phone": texter.phone},
-                         headers={"Authorization": f"Bearer {hotline.service_token}"}, timeout=10).json()
+    consent = httpx.post(
+        f"{hotline.backend_url}/api/v1/sms-consents/lookup",
+        json={"phone": texter.phone},
+        headers={"Authorization": f"Bearer {hotline.service_token}"},
+        timeout=10,
+    ).json()
     assert consent["opted_out"] is True and consent["keyword"] == "STOP"
 
     ignored = texter.text("where is my application?")
@@ -134,9 +143,7 @@ def test_every_opt_out_keyword(hotline: Hotline, twilio: TwilioWebhookClient, ke
     assert texter.text("hello").messages == []
 
 
-def test_help_says_what_the_line_does_and_how_to_reach_a_person(
-    hotline: Hotline, twilio: TwilioWebhookClient
-) -> None:
+def test_help_says_what_the_line_does_and_how_to_reach_a_person(hotline: Hotline, twilio: TwilioWebhookClient) -> None:
     texter = citizen(twilio)
     help_text = texter.text("HELP").text
     assert "applications" in help_text and "agent" in help_text and "STOP" in help_text
@@ -147,7 +154,8 @@ def test_help_says_what_the_line_does_and_how_to_reach_a_person(
 
 
 @pytest.mark.parametrize(
-    "text", ["🙂🙂 hello 👋", "我想查询我的申请状态", "hel\u200blo\u200d there\ufeff", "ＡＰＰ－２０４８１７"],
+    "text",
+    ["🙂🙂 hello 👋", "我想查询我的申请状态", "hel\u200blo\u200d there\ufeff", "ＡＰＰ－２０４８１７"],
     ids=["emoji", "chinese", "zero-width", "full-width"],
 )
 def test_strange_text_gets_an_answer_within_sms_limits(
@@ -180,13 +188,12 @@ def test_empty_text_is_answered_politely_without_a_turn(hotline: Hotline, twilio
 # --- forged, malformed, repeated --------------------------------------------------------
 
 
-def test_forged_and_unsigned_requests_never_reach_the_assistant(
-    hotline: Hotline, twilio: TwilioWebhookClient
-) -> None:
+def test_forged_and_unsigned_requests_never_reach_the_assistant(hotline: Hotline, twilio: TwilioWebhookClient) -> None:
     texter = citizen(twilio)
     params = texter.params("hello")
-    other_token = TwilioWebhookClient(hotline.rasa_url, hotline.twilio.public_url, "not-the-token",
-                                      hotline.twilio.account_sid)
+    other_token = TwilioWebhookClient(
+        hotline.rasa_url, hotline.twilio.public_url, "not-the-token", hotline.twilio.account_sid
+    )
     tampered_signature = twilio.signature(SMS_WEBHOOK, params)
     cases = {
         "unsigned": twilio.post(SMS_WEBHOOK, params, signature=""),
@@ -235,8 +242,9 @@ def test_requests_that_are_not_twilio_forms_are_4xx(hotline: Hotline, twilio: Tw
     form_type = {**signed, "Content-Type": "application/x-www-form-urlencoded"}
     broken = httpx.post(url, content=b"\xff\xfe=%%%", headers=form_type)
     assert broken.status_code in (400, 403)
-    huge = httpx.post(url, content=b"Body=" + b"x" * 100_000,
-                      headers={**signed, "Content-Type": "application/x-www-form-urlencoded"})
+    huge = httpx.post(
+        url, content=b"Body=" + b"x" * 100_000, headers={**signed, "Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert huge.status_code == 413
 
 
@@ -249,9 +257,7 @@ def test_a_replayed_message_gets_no_second_turn_or_reply(hotline: Hotline, twili
     assert user_turns(hotline, texter.phone) == 1
 
 
-def test_simultaneous_copies_make_exactly_one_turn_and_one_reply(
-    hotline: Hotline, twilio: TwilioWebhookClient
-) -> None:
+def test_simultaneous_copies_make_exactly_one_turn_and_one_reply(hotline: Hotline, twilio: TwilioWebhookClient) -> None:
     texter = citizen(twilio)
     sid = new_sid("SM")
     copies = 6
@@ -259,8 +265,9 @@ def test_simultaneous_copies_make_exactly_one_turn_and_one_reply(
     replies: list = []
 
     def send() -> None:
-        client = TwilioWebhookClient(hotline.rasa_url, hotline.twilio.public_url, hotline.twilio.auth_token,
-                                     hotline.twilio.account_sid)
+        client = TwilioWebhookClient(
+            hotline.rasa_url, hotline.twilio.public_url, hotline.twilio.auth_token, hotline.twilio.account_sid
+        )
         start.wait()
         replies.append(TextingCitizen(client, texter.phone).text("I want to report a pothole", message_sid=sid))
         client.close()
@@ -347,8 +354,9 @@ def test_a_handoff_by_sms_with_an_agent_in_the_console(
     alice.post(f"/conversations/{reference}/claim").raise_for_status()
     sent = alice.post(f"/conversations/{reference}/messages", {"text": "Hi, I'm Alice. How can I help?"})
     assert sent.json()["delivery"] == "delivered", sent.text
-    texted = eventually(lambda: [m for m in twilio_standin.messages(to=texter.phone)
-                                 if "Hi, I'm Alice. How can I help?" in m["body"]])
+    texted = eventually(
+        lambda: [m for m in twilio_standin.messages(to=texter.phone) if "Hi, I'm Alice. How can I help?" in m["body"]]
+    )
     assert texted[0]["from"] == "+447700900000"
 
     # After STOP nothing more is texted, not even an agent's reply.

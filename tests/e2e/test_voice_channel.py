@@ -24,8 +24,9 @@ def call(twilio: TwilioWebhookClient, phone: str | None = None) -> Caller:
 
 def user_events(hotline: Hotline, caller: Caller) -> list[dict]:
     conversation = voice_conversation_id(caller.call_sid, hotline.twilio.conversation_id_secret)
-    reply = httpx.get(f"{hotline.rasa_url}/conversations/{conversation}/tracker",
-                      params={"token": hotline.rasa_token}, timeout=10)
+    reply = httpx.get(
+        f"{hotline.rasa_url}/conversations/{conversation}/tracker", params={"token": hotline.rasa_token}, timeout=10
+    )
     reply.raise_for_status()
     return [event for event in reply.json()["events"] if event["event"] == "user"]
 
@@ -157,8 +158,9 @@ def test_a_repeated_gather_result_makes_one_turn_and_the_same_reply(
     replies: list = []
 
     def send() -> None:
-        client = TwilioWebhookClient(hotline.rasa_url, hotline.twilio.public_url, hotline.twilio.auth_token,
-                                     hotline.twilio.account_sid)
+        client = TwilioWebhookClient(
+            hotline.rasa_url, hotline.twilio.public_url, hotline.twilio.auth_token, hotline.twilio.account_sid
+        )
         start.wait()
         replies.append(client.post(action, params))
         client.close()
@@ -176,21 +178,24 @@ def test_a_repeated_gather_result_makes_one_turn_and_the_same_reply(
 
 def test_queue_callbacks_speak_the_reference(hotline: Hotline, twilio: TwilioWebhookClient) -> None:
     caller = Caller(twilio, random_phone())
-    waiting = read_voice_turn(twilio.post("/webhooks/voice/wait?reference=HO-000042",
-                                          caller.params(QueuePosition="3", QueueSid="QU" + "0" * 32)))
+    waiting = read_voice_turn(
+        twilio.post(
+            "/webhooks/voice/wait?reference=HO-000042", caller.params(QueuePosition="3", QueueSid="QU" + "0" * 32)
+        )
+    )
     assert "number 3 in the queue" in waiting.text and "H O, 0 0 0 0 4 2" in waiting.text
-    failed = read_voice_turn(twilio.post("/webhooks/voice/queue-result?reference=HO-000042",
-                                         caller.params(QueueResult="queue-full")))
+    failed = read_voice_turn(
+        twilio.post("/webhooks/voice/queue-result?reference=HO-000042", caller.params(QueueResult="queue-full"))
+    )
     assert "H O, 0 0 0 0 4 2" in failed.text and failed.hangup
-    bridged = read_voice_turn(twilio.post("/webhooks/voice/queue-result?reference=HO-000042",
-                                          caller.params(QueueResult="bridged")))
+    bridged = read_voice_turn(
+        twilio.post("/webhooks/voice/queue-result?reference=HO-000042", caller.params(QueueResult="bridged"))
+    )
     assert bridged.said == [] and bridged.hangup
 
 
 @pytest.mark.parametrize("speech", ["我想查询我的申请", "hel\u200blo 🙂 there"], ids=["chinese", "zero-width-emoji"])
-def test_strange_speech_results_get_a_spoken_answer(
-    hotline: Hotline, twilio: TwilioWebhookClient, speech: str
-) -> None:
+def test_strange_speech_results_get_a_spoken_answer(hotline: Hotline, twilio: TwilioWebhookClient, speech: str) -> None:
     caller = call(twilio)
     turn = caller.say(speech)
     assert turn.text and turn.gather is not None

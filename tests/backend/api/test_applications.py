@@ -199,9 +199,7 @@ def test_demo_applicant_phone_is_a_proof(
     assert response.json()["application_number"] == number
 
 
-@pytest.mark.parametrize(
-    "on_record", ["07700 900321", "+44 7700 900321", "+447700900321", "(07700) 900-321"], ids=str
-)
+@pytest.mark.parametrize("on_record", ["07700 900321", "+44 7700 900321", "+447700900321", "(07700) 900-321"], ids=str)
 def test_phone_on_record_in_any_written_form_matches_its_e164(
     client: TestClient, db: Session, auth_headers: dict[str, str], on_record: str
 ) -> None:
@@ -239,7 +237,8 @@ def test_applicant_without_a_readable_phone_never_matches(
 
 
 @pytest.mark.parametrize(
-    "phone", ["07700900010", "447700900010", "+44 7700 900010", "+0447700900010", "+447700900010\u200b", "+٤٤٧٧٠٠٩٠٠٠١٠"]
+    "phone",
+    ["07700900010", "447700900010", "+44 7700 900010", "+0447700900010", "+447700900010\u200b", "+٤٤٧٧٠٠٩٠٠٠١٠"],
 )
 def test_phone_proof_must_be_e164(client: TestClient, auth_headers: dict[str, str], phone: str) -> None:
     response = client.post(URL, json={"application_number": "APP-204817", "phone": phone}, headers=auth_headers)

@@ -3,12 +3,13 @@
 import threading
 
 import pytest
-from app import crud
-from app.models import SmsConsent
-from app.schemas import SmsConsentUpdate
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+
+from app import crud
+from app.models import SmsConsent
+from app.schemas import SmsConsentUpdate
 
 URL = "/api/v1/sms-consents"
 PHONE = "+447700900555"
