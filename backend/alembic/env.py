@@ -8,7 +8,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from app.core.config import settings
-from app.core.db import build_engine
+from app.core.db import build_engine, sqlite_foreign_keys_suspended
 from app.models import UTCDateTime
 from app.tables import metadata
 
@@ -61,7 +61,7 @@ def run_migrations_online() -> None:
         return
     engine = build_engine(config.get_main_option("sqlalchemy.url") or settings.DATABASE_URL)
     try:
-        with engine.connect() as connection:
+        with engine.connect() as connection, sqlite_foreign_keys_suspended(connection):
             _run(connection)
     finally:
         engine.dispose()

@@ -3,7 +3,7 @@
 import hmac
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -13,17 +13,18 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinl
 from app.core.config import settings
 from app.core.security import dummy_pin_hash, verify_pin
 from app.identifiers import FIRST_RESERVED_NUMBER, format_request_number, sequence_of
+from app.lifecycle.service_requests import Step, dispatch_step, record_step
 from app.models import (
     Application,
+    Department,
     Service,
     ServiceRequest,
-    ServiceRequestEvent,
     SmsConsent,
     utc_now,
 )
 from app.phones import normalise_phone
 from app.schemas import ServiceRequestCreate, SmsConsentUpdate
-from app.statuses import ServiceKind, ServiceRequestStatus
+from app.statuses import ServiceKind, ServiceRequestStatus, WorkOrderAction
 from app.working_days import add_working_days
 
 logger = logging.getLogger(__name__)
@@ -100,6 +101,10 @@ def get_service_request(*, session: Session, request_number: str) -> ServiceRequ
     )
 
 
+def get_department_by_code(*, session: Session, code: str) -> Department | None:
+    return session.scalar(select(Department).where(Department.code == code))
+
+
 def _next_number(
     session: Session, column: InstrumentedAttribute[str], prefix: str, first: int, format_number: Callable[[int], str]
 ) -> str:
@@ -140,40 +145,54 @@ def next_number_insert(
     raise NumberAllocationError("could not allocate a unique number")
 
 
-def create_service_request(
-    *, session: Session, request_in: ServiceRequestCreate, category: Service, actor: str
-) -> ServiceRequest:
-    """File a new request in `category`, routed to the category's department."""
+def file_service_request(*, session: Session, request: ServiceRequest, actor: str, now: datetime) -> ServiceRequest:
+    """File a new request and dispatch it to its category's department, with a working-day target date.
+
+    `request` carries what the reporter gave (category, location, description,
+    channel, contact); this gives it its number, its target date and the
+    two first steps of its history (received, dispatched), and commits.
+    """
+    category = request.category
     assert category.service_level_days is not None
-    now = utc_now()
-    request = ServiceRequest(
-        category=category,
-        department_id=category.department_id,
-        location=request_in.location,
-        description=request_in.description,
-        status=ServiceRequestStatus.RECEIVED.value,
-        channel=request_in.channel,
-        conversation_id=request_in.conversation_id,
-        contact_phone=request_in.contact_phone,
-        created_at=now,
-        updated_at=now,
-        target_date=add_working_days(now.date(), category.service_level_days),
+    department = category.department
+    request.department = department
+    request.department_id = department.id
+    request.created_at = now
+    request.target_date = add_working_days(now.date(), category.service_level_days)
+    record_step(
+        request,
+        Step(
+            WorkOrderAction.FILED,
+            ServiceRequestStatus.RECEIVED,
+            "We received your report.",
+            actor,
+            internal_note=f"Filed through the {request.channel} channel.",
+        ),
+        now=now,
     )
-    request.events.append(
-        ServiceRequestEvent(
-            status=ServiceRequestStatus.RECEIVED.value,
-            step_text="We received your report.",
-            internal_note=f"Filed through the {request_in.channel} channel.",
-            actor=actor,
-            occurred_at=now,
-        )
-    )
+    record_step(request, dispatch_step(request, department, actor=actor), now=now)
 
     next_number_insert(
         session, request, ServiceRequest.request_number, "SR", FIRST_REQUEST_SEQUENCE, format_request_number
     )
     logger.info("service request %s filed in category %s", request.request_number, category.code)
     return request
+
+
+def create_service_request(
+    *, session: Session, request_in: ServiceRequestCreate, category: Service, actor: str, now: datetime
+) -> ServiceRequest:
+    """File a request the assistant took down (see file_service_request)."""
+    request = ServiceRequest(
+        category=category,
+        location=request_in.location,
+        description=request_in.description,
+        channel=request_in.channel,
+        conversation_id=request_in.conversation_id,
+        contact_phone=request_in.contact_phone,
+        wants_updates=request_in.wants_updates,
+    )
+    return file_service_request(session=session, request=request, actor=actor, now=now)
 
 
 def get_sms_consent(*, session: Session, phone: str) -> SmsConsent | None:

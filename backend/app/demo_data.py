@@ -26,10 +26,16 @@ from app.demo_texts import (
     DESCRIPTIONS,
     DOCUMENTS_ASKED,
     FIRST_NAMES,
+    INFORMATION_ONLY_ATTRIBUTES,
     ISSUED_TEXT,
     LANDMARKS,
+    OPEN311_BATCH_SERVICES,
+    PROGRESS_NOTES_FOR_STAFF,
+    REASSIGNMENTS,
     REJECTION_STEPS,
     REQUEST_STEPS,
+    SERVICE_ATTRIBUTES,
+    SERVICE_KEYWORDS,
     SERVICES,
     STREETS,
     SURNAMES,
@@ -39,15 +45,19 @@ from app.models import (
     ApplicationEvent,
     Citizen,
     Department,
+    Notification,
     Service,
+    ServiceAttribute,
     ServiceRequest,
     ServiceRequestEvent,
 )
+from app.open311.api_keys import ensure_demo_client
 from app.staff.demo import seed_demo_staff
 from app.statuses import ApplicationStatus as A
-from app.statuses import ServiceKind
+from app.statuses import NotificationAudience, Open311ServiceType, ServiceKind
 from app.statuses import ServiceRequestStatus as S
-from app.working_days import add_working_days
+from app.statuses import WorkOrderAction as W
+from app.working_days import add_working_days, subtract_working_days
 
 RANDOM_SEED = 12345
 
@@ -74,6 +84,20 @@ class ApplicationPlan:
 
 
 @dataclass
+class RequestStep:
+    action: str
+    status: str
+    step_text: str
+    internal_note: str | None
+    actor: str
+    occurred_at: datetime
+    department: str
+    reason: str | None = None
+    visible_to_citizen: bool = True
+    notify_citizen: bool = False
+
+
+@dataclass
 class RequestPlan:
     number: str
     category: str
@@ -81,7 +105,19 @@ class RequestPlan:
     description: str
     channel: str
     contact_phone: str | None
-    steps: list[Step] = field(default_factory=list)
+    wants_updates: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+    attributes: dict[str, object] | None = None
+    steps: list[RequestStep] = field(default_factory=list)
+
+    @property
+    def department(self) -> str:
+        return self.steps[-1].department
+
+    @property
+    def escalated_at(self) -> datetime | None:
+        return next((step.occurred_at for step in self.steps if step.action == W.ESCALATED), None)
 
 
 def _step_days_back(rng: random.Random, reference: datetime, days_back: list[int]) -> list[datetime]:
@@ -239,38 +275,134 @@ def _generated_applications(rng: random.Random, reference: datetime, taken: set[
     return plans
 
 
-REQUEST_HISTORIES: dict[S, list[S]] = {
-    S.RECEIVED: [S.RECEIVED],
-    S.DISPATCHED: [S.RECEIVED, S.DISPATCHED],
-    S.IN_PROGRESS: [S.RECEIVED, S.DISPATCHED, S.IN_PROGRESS],
-    S.RESOLVED: [S.RECEIVED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED],
-    S.CLOSED: [S.RECEIVED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED],
-    S.REJECTED: [S.RECEIVED, S.REJECTED],
+REQUEST_HISTORIES: dict[S, list[W]] = {
+    S.DISPATCHED: [W.FILED, W.DISPATCHED],
+    S.ACCEPTED: [W.FILED, W.DISPATCHED, W.ACCEPTED],
+    S.IN_PROGRESS: [W.FILED, W.DISPATCHED, W.ACCEPTED, W.PROGRESS],
+    S.RESOLVED: [W.FILED, W.DISPATCHED, W.ACCEPTED, W.PROGRESS, W.RESOLVED],
+    S.CLOSED: [W.FILED, W.DISPATCHED, W.ACCEPTED, W.PROGRESS, W.RESOLVED, W.CLOSED],
+    S.REJECTED: [W.FILED, W.DISPATCHED, W.REJECTED],
 }
 GENERATED_REQUEST_STATUSES = (
-    [S.RECEIVED] * 3 + [S.DISPATCHED] * 4 + [S.IN_PROGRESS] * 5 + [S.RESOLVED] * 7 + [S.CLOSED] * 8 + [S.REJECTED] * 3
+    [S.DISPATCHED] * 3 + [S.ACCEPTED] * 3 + [S.IN_PROGRESS] * 5 + [S.RESOLVED] * 7 + [S.CLOSED] * 8 + [S.REJECTED] * 3
 )
-FIRST_GENERATED_REQUEST = 100_201
-CHANNELS = ["webchat", "webchat", "sms", "voice"]
+# Open requests past their target date by this many working days, so the demo
+# always has some overdue: escalated already, or (1 day) waiting for the next check.
+OVERDUE_REQUESTS: list[tuple[str, S, int]] = [
+    ("streetlight", S.ACCEPTED, 1),
+    ("water_leak", S.DISPATCHED, 2),
+    ("missed_collection", S.IN_PROGRESS, 4),
+    ("pothole", S.IN_PROGRESS, 6),
+]
+# The fixed requests come right after the generated ones.
+LAST_GENERATED_REQUEST = 100_230
+CHANNELS = ["webchat", "webchat", "sms", "voice", "open311"]
+# Around Northbridge's market square (WGS84), for requests filed with coordinates.
+CENTRE = (54.9733, -1.6140)
+ESCALATION_HOUR = 7
 
 
-def _request_steps(
-    rng: random.Random, category: str, statuses: list[S], moments: list[datetime], channel: str
-) -> list[Step]:
-    department = DEPARTMENTS[SERVICES[category][1]]
-    steps = []
-    for status, moment in zip(statuses, moments, strict=True):
-        if status == S.RECEIVED:
-            text, note, actor = "We received your report.", f"Filed through the {channel} channel.", "assistant"
-        elif status == S.CLOSED:
-            text, note, actor = "The request was closed after the work was checked.", None, department
-        elif status == S.REJECTED:
-            text, note, actor = rng.choice(REJECTION_STEPS), "Triage decision.", department
-        else:
-            text = REQUEST_STEPS[category][status]
-            note, actor = f"Work order {department[:2].upper()}-{rng.randint(1000, 9999)}.", department
-        steps.append(Step(status.value, text, note, actor, moment))
-    return steps
+def _accepted_text(category: str) -> str:
+    return REQUEST_STEPS[category][S.ACCEPTED]
+
+
+def _request_step(
+    rng: random.Random, category: str, action: W, moment: datetime, department: str, channel: str
+) -> RequestStep:
+    name = DEPARTMENTS[department]
+    work_order = f"Work order {department[:2].upper()}-{rng.randint(1000, 9999)}."
+    if action == W.FILED:
+        return RequestStep(
+            action,
+            S.RECEIVED,
+            "We received your report.",
+            f"Filed through the {channel} channel.",
+            "assistant" if channel != "open311" else "open311 client 1",
+            moment,
+            department,
+        )
+    if action == W.DISPATCHED:
+        return RequestStep(
+            action,
+            S.DISPATCHED,
+            f"We passed your report to {name}.",
+            f"Dispatched by category {category}.",
+            "assistant" if channel != "open311" else "open311 client 1",
+            moment,
+            department,
+        )
+    if action == W.ACCEPTED:
+        return RequestStep(
+            action, S.ACCEPTED, _accepted_text(category), work_order, name, moment, department, notify_citizen=True
+        )
+    if action == W.PROGRESS:
+        return RequestStep(
+            action,
+            S.IN_PROGRESS,
+            REQUEST_STEPS[category][S.IN_PROGRESS],
+            rng.choice(PROGRESS_NOTES_FOR_STAFF),
+            name,
+            moment,
+            department,
+            notify_citizen=True,
+        )
+    if action == W.RESOLVED:
+        return RequestStep(
+            action,
+            S.RESOLVED,
+            REQUEST_STEPS[category][S.RESOLVED],
+            None,
+            name,
+            moment,
+            department,
+            notify_citizen=True,
+        )
+    if action == W.CLOSED:
+        return RequestStep(
+            action,
+            S.CLOSED,
+            "The request was closed after the work was checked.",
+            None,
+            "hotline supervisor",
+            moment,
+            department,
+        )
+    assert action == W.REJECTED
+    reason = rng.choice(REJECTION_STEPS)
+    return RequestStep(
+        action, S.REJECTED, reason, "Triage decision.", name, moment, department, reason=reason, notify_citizen=True
+    )
+
+
+def _with_escalation(plan: RequestPlan, target: date, reference: datetime) -> None:
+    """Add the step the morning overdue check would have recorded, if it ran before the reference day.
+
+    The check runs on working-day mornings; a request still open on the first
+    one after its target date is escalated then.
+    """
+    check_day = add_working_days(target, 1)
+    moment = datetime.combine(check_day, time(ESCALATION_HOUR, 0), tzinfo=UTC)
+    if check_day >= reference.date():
+        return
+    finished = next((step.occurred_at for step in plan.steps if step.status in {S.RESOLVED, S.REJECTED}), None)
+    if finished is not None and finished <= moment:
+        return
+    position = next((index for index, step in enumerate(plan.steps) if step.occurred_at > moment), len(plan.steps))
+    before = plan.steps[position - 1]
+    plan.steps.insert(
+        position,
+        RequestStep(
+            W.ESCALATED,
+            before.status,
+            "Escalated to the supervisors: past its target date.",
+            None,
+            "overdue check",
+            moment,
+            before.department,
+            reason=f"Due by {target.isoformat()}, still {before.status.replace('_', ' ')}.",
+            visible_to_citizen=False,
+        ),
+    )
 
 
 def _location(rng: random.Random) -> str:
@@ -282,6 +414,50 @@ def _location(rng: random.Random) -> str:
             f"{street}, opposite the {rng.choice(LANDMARKS)}",
         ]
     )
+
+
+def _history(
+    rng: random.Random, category: str, actions: list[W], moments: list[datetime], channel: str
+) -> list[RequestStep]:
+    """Steps for `actions` at `moments` (filing and dispatch share the first moment)."""
+    home = SERVICES[category][1]
+    wrong = REASSIGNMENTS.get(category)
+    # Some reports first go to the wrong department and are passed on.
+    detour = wrong is not None and len(actions) > 3 and rng.random() < 0.5
+    department = wrong[0] if detour and wrong else home
+    steps = []
+    for action, moment in zip(actions, [moments[0], *moments], strict=True):
+        if action == W.ACCEPTED and detour and wrong:
+            passed_on = steps[-1].occurred_at + (moment - steps[-1].occurred_at) / 2
+            steps.append(
+                RequestStep(
+                    W.REASSIGNED,
+                    S.DISPATCHED,
+                    f"We passed your report to {DEPARTMENTS[home]}.",
+                    None,
+                    DEPARTMENTS[department],
+                    passed_on,
+                    home,
+                    reason=wrong[1],
+                )
+            )
+            department = home
+        steps.append(_request_step(rng, category, action, moment, department, channel))
+    return steps
+
+
+def _reporter(rng: random.Random, plan: RequestPlan, category: str) -> None:
+    if plan.channel in {"sms", "voice"}:
+        plan.contact_phone = f"07700 900{rng.randint(0, 999):03d}"
+        plan.wants_updates = rng.random() < 0.6
+    if plan.channel == "open311":
+        plan.latitude = round(CENTRE[0] + rng.uniform(-0.02, 0.02), 6)
+        plan.longitude = round(CENTRE[1] + rng.uniform(-0.03, 0.03), 6)
+        answers: dict[str, object] = {}
+        for code, datatype, required, _text, values in SERVICE_ATTRIBUTES.get(category, []):
+            if required and values:
+                answers[code] = [values[0][0]] if datatype == "multivaluelist" else rng.choice(values)[0]
+        plan.attributes = answers or None
 
 
 def _request_plans(rng: random.Random, reference: datetime) -> list[RequestPlan]:
@@ -310,33 +486,56 @@ def _request_plans(rng: random.Random, reference: datetime) -> list[RequestPlan]
             "The street light by the ferry steps is out and the steps are dark.",
             "sms",
             "07700 900412",
+            wants_updates=True,
         ),
     ]
-    fixed[0].steps = _request_steps(rng, "pothole", REQUEST_HISTORIES[S.IN_PROGRESS], pothole_moments, "webchat")
-    fixed[1].steps = _request_steps(rng, "streetlight", REQUEST_HISTORIES[S.RESOLVED], light_moments, "sms")
+    fixed[0].steps = [
+        _request_step(rng, "pothole", action, moment, "roads", "webchat")
+        for action, moment in zip(REQUEST_HISTORIES[S.IN_PROGRESS], [pothole_moments[0], *pothole_moments], strict=True)
+    ]
+    fixed[1].steps = [
+        _request_step(rng, "streetlight", action, moment, "street_lighting", "sms")
+        for action, moment in zip(REQUEST_HISTORIES[S.RESOLVED], [light_moments[0], *light_moments], strict=True)
+    ]
 
     categories = [code for code, spec in SERVICES.items() if spec[2] is not None]
     generated = []
     for index, final_status in enumerate(GENERATED_REQUEST_STATUSES):
-        # Fresh, untouched reports are the kinds with long service levels.
-        category = rng.choice(["noise", "graffiti"]) if final_status == S.RECEIVED else categories[index % 7]
-        statuses = REQUEST_HISTORIES[final_status]
+        category = categories[index % 7]
+        actions = REQUEST_HISTORIES[final_status]
         latest = pothole_moments[0] - timedelta(
-            hours=rng.randint(6, 24 * (3 if len(statuses) < 3 else 20)), minutes=rng.randint(0, 59)
+            hours=rng.randint(6, 24 * (3 if len(actions) < 4 else 20)), minutes=rng.randint(0, 59)
         )
         moments = [latest]
-        for status in reversed(statuses[1:]):
+        for action in reversed(actions[2:]):
             # Resolved requests close after a week without the problem coming back.
-            gap = rng.randint(96, 168) if status == S.CLOSED else rng.randint(3, 60)
+            gap = rng.randint(96, 168) if action == W.CLOSED else rng.randint(3, 60)
             moments.insert(0, moments[0] - timedelta(hours=gap, minutes=rng.randint(0, 59)))
-        channel = rng.choice(CHANNELS)
-        phone = f"07700 900{rng.randint(0, 999):03d}" if channel != "webchat" else None
-        plan = RequestPlan("", category, _location(rng), rng.choice(DESCRIPTIONS[category]), channel, phone)
-        plan.steps = _request_steps(rng, category, statuses, moments, channel)
+        plan = RequestPlan("", category, _location(rng), rng.choice(DESCRIPTIONS[category]), rng.choice(CHANNELS), None)
+        _reporter(rng, plan, category)
+        plan.steps = _history(rng, category, actions, moments, plan.channel)
         generated.append(plan)
+    for category, final_status, days_late in OVERDUE_REQUESTS:
+        level = SERVICES[category][2]
+        assert level is not None
+        target = subtract_working_days(reference.date(), days_late)
+        filed_on = subtract_working_days(target, level)
+        actions = REQUEST_HISTORIES[final_status]
+        moments = [
+            datetime.combine(filed_on, time(9 + index, rng.randint(0, 59)), tzinfo=UTC)
+            for index in range(len(actions) - 1)
+        ]
+        plan = RequestPlan("", category, _location(rng), rng.choice(DESCRIPTIONS[category]), "webchat", None)
+        plan.steps = _history(rng, category, actions, moments, plan.channel)
+        generated.append(plan)
+    for plan in generated:
+        level = SERVICES[plan.category][2]
+        assert level is not None
+        _with_escalation(plan, add_working_days(plan.steps[0].occurred_at.date(), level), reference)
     generated.sort(key=lambda plan: plan.steps[0].occurred_at)
+    first = LAST_GENERATED_REQUEST - len(generated) + 1
     for offset, plan in enumerate(generated):
-        plan.number = f"SR-{FIRST_GENERATED_REQUEST + offset}"
+        plan.number = f"SR-{first + offset}"
     return generated + fixed
 
 
@@ -371,10 +570,79 @@ def _ensure_catalogue(session: Session) -> dict[str, Service]:
                 department=departments[department],
                 service_level_days=level,
                 description=description,
+                keywords=SERVICE_KEYWORDS.get(code, ""),
+                open311_type=(
+                    Open311ServiceType.BATCH if code in OPEN311_BATCH_SERVICES else Open311ServiceType.REALTIME
+                ).value,
             )
             session.add(services[code])
+        known = {attribute.code for attribute in services[code].attributes}
+        for position, (attribute, datatype, required, text, values) in enumerate(SERVICE_ATTRIBUTES.get(code, []), 1):
+            if attribute in known:
+                continue
+            services[code].attributes.append(
+                ServiceAttribute(
+                    code=attribute,
+                    datatype=datatype,
+                    required=required,
+                    variable=(code, attribute) not in INFORMATION_ONLY_ATTRIBUTES,
+                    description=text,
+                    datatype_description=None,
+                    position=position,
+                    values=[{"key": key, "name": label} for key, label in values] if values else None,
+                )
+            )
     session.flush()
     return services
+
+
+def _request_record(
+    plan: RequestPlan, category: Service, departments: dict[str, Department], client_id: int
+) -> ServiceRequest:
+    assert category.service_level_days is not None
+    created_at = plan.steps[0].occurred_at
+    request = ServiceRequest(
+        request_number=plan.number,
+        category=category,
+        department=departments[plan.department],
+        location=plan.location,
+        description=plan.description,
+        status=plan.steps[-1].status,
+        channel=plan.channel,
+        conversation_id=f"demo-{plan.number.lower()}" if plan.channel != "open311" else None,
+        contact_phone=plan.contact_phone,
+        wants_updates=plan.wants_updates,
+        latitude=plan.latitude,
+        longitude=plan.longitude,
+        attributes=plan.attributes,
+        open311_client_id=client_id if plan.channel == "open311" else None,
+        created_at=created_at,
+        updated_at=plan.steps[-1].occurred_at,
+        target_date=add_working_days(created_at.date(), category.service_level_days),
+        escalated_at=plan.escalated_at,
+    )
+    for step in plan.steps:
+        fields = {name: value for name, value in vars(step).items() if name != "department"}
+        request.events.append(ServiceRequestEvent(**fields, department=departments[step.department]))
+    if plan.escalated_at is not None:
+        escalation = next(step for step in plan.steps if step.action == W.ESCALATED)
+        message = (
+            f"{plan.number} ({category.name}, {departments[escalation.department].name}) was due by "
+            f"{request.target_date.isoformat()} and is still {escalation.status.replace('_', ' ')}."
+        )
+        for audience, department in (
+            (NotificationAudience.DEPARTMENT, departments[escalation.department]),
+            (NotificationAudience.SUPERVISORS, None),
+        ):
+            request_notification = Notification(
+                audience=audience.value,
+                department=department,
+                kind="overdue",
+                message=message,
+                created_at=plan.escalated_at,
+            )
+            request_notification.service_request = request
+    return request
 
 
 def seed_demo(session: Session, *, reference_time: datetime | None = None) -> dict[str, int]:
@@ -382,6 +650,8 @@ def seed_demo(session: Session, *, reference_time: datetime | None = None) -> di
     reference = (reference_time or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     plan = build_demo_plan(reference)
     services = _ensure_catalogue(session)
+    departments = {d.code: d for d in session.scalars(select(Department))}
+    client = ensure_demo_client(session=session, now=reference)
     added = {"applications": 0, "service_requests": 0}
 
     existing = set(session.scalars(select(Application.application_number)))
@@ -402,7 +672,11 @@ def seed_demo(session: Session, *, reference_time: datetime | None = None) -> di
                 status=app_plan.steps[-1].status,
                 submitted_at=app_plan.steps[0].occurred_at,
                 pin_hash=hash_pin(app_plan.pin),
-                events=[ApplicationEvent(**vars(step)) for step in app_plan.steps],
+                events=[
+                    # Every change after submission is one the applicant hears about.
+                    ApplicationEvent(**vars(step), notify_citizen=index > 0)
+                    for index, step in enumerate(app_plan.steps)
+                ],
             )
         )
         added["applications"] += 1
@@ -411,26 +685,7 @@ def seed_demo(session: Session, *, reference_time: datetime | None = None) -> di
     for request_plan in plan.requests:
         if request_plan.number in existing:
             continue
-        category = services[request_plan.category]
-        assert category.service_level_days is not None
-        created_at = request_plan.steps[0].occurred_at
-        session.add(
-            ServiceRequest(
-                request_number=request_plan.number,
-                category=category,
-                department=category.department,
-                location=request_plan.location,
-                description=request_plan.description,
-                status=request_plan.steps[-1].status,
-                channel=request_plan.channel,
-                conversation_id=f"demo-{request_plan.number.lower()}",
-                contact_phone=request_plan.contact_phone,
-                created_at=created_at,
-                updated_at=request_plan.steps[-1].occurred_at,
-                target_date=add_working_days(created_at.date(), category.service_level_days),
-                events=[ServiceRequestEvent(**vars(step)) for step in request_plan.steps],
-            )
-        )
+        session.add(_request_record(request_plan, services[request_plan.category], departments, client.id))
         added["service_requests"] += 1
     session.commit()
     added["staff"] = seed_demo_staff(session)

@@ -91,41 +91,51 @@ CASEWORKERS = ["R. Okafor", "J. Patel", "S. Lindqvist", "M. Brennan", "A. Nowak"
 
 REQUEST_STEPS: dict[str, dict[S, str]] = {
     "pothole": {
-        S.DISPATCHED: "A road crew is scheduled to inspect and repair the pothole.",
+        S.ACCEPTED: "A road crew is scheduled to inspect and repair the pothole.",
         S.IN_PROGRESS: "The crew has made the pothole safe and the permanent repair is under way.",
         S.RESOLVED: "The pothole was filled and the road surface repaired.",
     },
     "streetlight": {
-        S.DISPATCHED: "A street lighting electrician is scheduled to visit.",
+        S.ACCEPTED: "A street lighting electrician is scheduled to visit.",
         S.IN_PROGRESS: "The electrician found a faulty lamp unit and has ordered a replacement.",
         S.RESOLVED: "The street light was repaired and is working again.",
     },
     "missed_collection": {
-        S.DISPATCHED: "A collection crew is scheduled to come back for the bins.",
+        S.ACCEPTED: "A collection crew is scheduled to come back for the bins.",
         S.IN_PROGRESS: "The crew is on the round that includes your street.",
         S.RESOLVED: "The missed bins were collected.",
     },
     "noise": {
-        S.DISPATCHED: "An environmental health officer has been assigned to your report.",
+        S.ACCEPTED: "An environmental health officer has been assigned to your report.",
         S.IN_PROGRESS: "The officer has written to the address and is monitoring the noise.",
         S.RESOLVED: "The officer agreed quieter working hours with the people responsible.",
     },
     "graffiti": {
-        S.DISPATCHED: "A cleansing crew is scheduled to remove the graffiti.",
+        S.ACCEPTED: "A cleansing crew is scheduled to remove the graffiti.",
         S.IN_PROGRESS: "The crew has started removing the graffiti.",
         S.RESOLVED: "The graffiti was removed.",
     },
     "dumped_rubbish": {
-        S.DISPATCHED: "A cleansing crew is scheduled to clear the rubbish.",
+        S.ACCEPTED: "A cleansing crew is scheduled to clear the rubbish.",
         S.IN_PROGRESS: "The crew is clearing the rubbish and checking it for evidence of who left it.",
         S.RESOLVED: "The rubbish was cleared.",
     },
     "water_leak": {
-        S.DISPATCHED: "A water engineer is on the way.",
+        S.ACCEPTED: "A water engineer is on the way.",
         S.IN_PROGRESS: "The engineer has isolated the leak and is repairing the pipe.",
         S.RESOLVED: "The leak was repaired and the water supply checked.",
     },
 }
+REASSIGNMENTS = {
+    # category: (department it is wrongly sent to first, why it was passed on)
+    "dumped_rubbish": ("roads", "Fly-tipping on verges is cleared by Parks & Cleansing, not Roads."),
+    "pothole": ("parks", "The path is an adopted footway: Roads repairs it."),
+}
+PROGRESS_NOTES_FOR_STAFF = [
+    "Crew booked; materials on the van.",
+    "Site visited; needs a second visit with the larger machine.",
+    "Contractor confirmed the slot by phone.",
+]
 REJECTION_STEPS = [
     "This was already reported, so we added your report to the existing request.",
     "The location is on private land; we have written to the landowner.",
@@ -242,3 +252,74 @@ SURNAMES = [
     "Clarke",
     "Hall",
 ]
+
+SERVICE_KEYWORDS = {
+    "pothole": "pothole, road, pavement, drain cover, sunken, crack",
+    "streetlight": "street light, lamp, lamppost, dark, flickering",
+    "missed_collection": "bin, bins, rubbish collection, recycling, missed",
+    "noise": "noise, music, drilling, loud, neighbours",
+    "graffiti": "graffiti, tag, spray paint, vandalism",
+    "dumped_rubbish": "fly-tipping, dumped, mattress, rubble, litter",
+    "water_leak": "water, leak, burst pipe, hydrant, flooding",
+}
+# Attributes that only inform the reporter and take no answer (Open311 variable=false).
+INFORMATION_ONLY_ATTRIBUTES = {("water_leak", "safety_note")}
+# Noise complaints are screened by Environmental Health before a number is
+# given out, so Open311 clients get a token first (GeoReport v2 "batch").
+OPEN311_BATCH_SERVICES = {"noise"}
+
+# code: [(attribute code, datatype, required, description, [(key, name)] or None)]
+SERVICE_ATTRIBUTES: dict[str, list[tuple[str, str, bool, str, list[tuple[str, str]] | None]]] = {
+    "pothole": [
+        (
+            "size",
+            "singlevaluelist",
+            True,
+            "How big is the pothole?",
+            [("small", "Smaller than a dinner plate"), ("medium", "Up to a car tyre"), ("large", "Bigger than a tyre")],
+        ),
+        ("in_cycle_lane", "singlevaluelist", False, "Is it in a cycle lane?", [("yes", "Yes"), ("no", "No")]),
+    ],
+    "streetlight": [
+        ("pole_number", "string", False, "The number on the lamppost, if you can see one.", None),
+        (
+            "fault",
+            "singlevaluelist",
+            True,
+            "What is wrong with the light?",
+            [("out", "It is out"), ("flickering", "It flickers"), ("day_burning", "It is on during the day")],
+        ),
+    ],
+    "missed_collection": [
+        (
+            "bins",
+            "multivaluelist",
+            True,
+            "Which bins were missed?",
+            [("general", "General waste"), ("recycling", "Recycling"), ("garden", "Garden waste")],
+        ),
+        ("collection_day", "datetime", False, "When should they have been collected?", None),
+    ],
+    "noise": [
+        (
+            "source",
+            "singlevaluelist",
+            True,
+            "Where does the noise come from?",
+            [("home", "A home"), ("business", "A business"), ("building_site", "A building site")],
+        ),
+        ("nights_per_week", "number", False, "On how many nights a week does it happen?", None),
+    ],
+    "dumped_rubbish": [
+        ("items", "text", False, "What was dumped? List the larger items.", None),
+    ],
+    "water_leak": [
+        (
+            "safety_note",
+            "string",
+            False,
+            "If water is flooding a road or a building, also call the water emergency line.",
+            None,
+        ),
+    ],
+}

@@ -1,28 +1,40 @@
 """The back-office API application: `uvicorn app.main:app`."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from app.api.main import api_router
 from app.api.routes import health
 from app.console.main import console_api, console_pages, console_static
 from app.core.config import settings
+from app.core.db import new_session
+from app.lifecycle.escalation import run_overdue_checks
 from app.live.updates import get_live_updates
+from app.open311.formats import Open311Error, render_error
+from app.open311.router import router as open311_router
 
 
-@asynccontextmanager
+@contextlib.asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    # Listen for other processes' console events for as long as this one serves.
+    # Listen for other processes' console events, and check for overdue work, as long as this one serves.
     live = get_live_updates()
     await live.start()
+    checks = None
+    if settings.OVERDUE_CHECK_INTERVAL_SECONDS > 0:
+        checks = asyncio.create_task(run_overdue_checks(new_session, settings.OVERDUE_CHECK_INTERVAL_SECONDS))
     try:
         yield
     finally:
+        if checks is not None:
+            checks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await checks
         await live.stop()
 
 
@@ -56,8 +68,15 @@ async def validation_error(_request: Request, error: RequestValidationError) -> 
     return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content=jsonable_encoder({"detail": detail}))
 
 
+@app.exception_handler(Open311Error)
+async def open311_error(_request: Request, error: Open311Error) -> Response:
+    # Open311 clients read errors in the specification's own format.
+    return render_error(error)
+
+
 app.include_router(health.router)
 app.include_router(api_router)
+app.include_router(open311_router)
 app.include_router(console_api)
 app.include_router(console_pages)
 app.mount("/console/static", console_static, name="console-static")

@@ -1,8 +1,9 @@
-"""Operator commands, run from backend/: `python -m app.manage migrate|seed-demo|create-staff`."""
+"""Operator commands, run from backend/: `python -m app.manage <command>` (see --help)."""
 
 import argparse
 import logging
 import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from app.core.config import settings
-from app.core.db import get_engine
+from app.core.db import get_engine, sqlite_foreign_keys_suspended
 from app.staff.models import Role
 from app.staff.service import create_staff_user, get_staff_user, get_team
 
@@ -46,7 +47,7 @@ def migrate(*, connection: Connection | None = None, revision: str = "head") -> 
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
             connection.commit()
         try:
-            with connection.begin():
+            with sqlite_foreign_keys_suspended(connection), connection.begin():
                 command.upgrade(alembic_config(connection=connection), revision)
         finally:
             if on_postgres:
@@ -57,6 +58,28 @@ def migrate(*, connection: Connection | None = None, revision: str = "head") -> 
 def _parse_reference_time(value: str) -> datetime:
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _open311_key(args: argparse.Namespace, session: Session) -> None:
+    # Imported here: only this command needs them.
+    from app.open311 import api_keys
+
+    now = datetime.now(UTC)
+    if args.action == "create":
+        client, api_key = api_keys.create_api_key(session=session, name=args.name, created_by=args.by, now=now)
+        # The key goes to stdout once, for the operator to hand over; it is not kept.
+        print(f"client {client.id} ({client.name}): {api_key}")
+        print("Hand this key over now: only its hash is stored.", file=sys.stderr)
+    elif args.action == "revoke":
+        try:
+            client = api_keys.revoke_api_key(session=session, client_id=args.id, revoked_by=args.by, now=now)
+        except api_keys.UnknownApiKey as error:
+            raise SystemExit(str(error)) from None
+        print(f"client {client.id} ({client.name}): revoked at {client.revoked_at:%Y-%m-%d %H:%M} UTC")
+    else:
+        for client in api_keys.list_api_keys(session=session):
+            state = f"revoked {client.revoked_at:%Y-%m-%d}" if client.revoked_at else "active"
+            print(f"{client.id}\t{client.key_prefix}…\t{state}\t{client.name}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -79,6 +102,21 @@ def main(argv: list[str] | None = None) -> None:
     staff.add_argument("--role", required=True, choices=[role.value for role in Role])
     staff.add_argument("--teams", default="", help="comma-separated team codes (agents)")
     staff.add_argument("--capacity", type=int, default=3, help="conversations at once (1-10)")
+    escalate = commands.add_parser(
+        "escalate-overdue", help="flag overdue work orders for supervisors and notify their departments"
+    )
+    escalate.add_argument(
+        "--now", type=_parse_reference_time, default=None, help="the moment to check at (ISO 8601); default: now"
+    )
+    keys = commands.add_parser("open311-key", help="create, revoke or list the API keys of Open311 clients")
+    key_actions = keys.add_subparsers(dest="action", required=True)
+    create = key_actions.add_parser("create", help="issue a key to a client; prints it once")
+    create.add_argument("--name", required=True, help="who the client is, e.g. 'FixMyStreet Northbridge'")
+    create.add_argument("--by", default="operator", help="the admin issuing the key")
+    revoke = key_actions.add_parser("revoke", help="refuse a client's key from now on")
+    revoke.add_argument("id", type=int, help="the client's id (see list)")
+    revoke.add_argument("--by", default="operator", help="the admin revoking the key")
+    key_actions.add_parser("list", help="every client: id, key prefix, state, name")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -94,6 +132,15 @@ def main(argv: list[str] | None = None) -> None:
         with Session(get_engine()) as session:
             summary = seed_demo(session, reference_time=args.reference_time)
         logging.getLogger("app.manage").info("demo data: %s", summary)
+    elif args.command == "escalate-overdue":
+        from app.lifecycle.escalation import escalate_overdue
+
+        with Session(get_engine()) as session:
+            escalated = escalate_overdue(session=session, now=args.now or datetime.now(UTC))
+            print(f"escalated {len(escalated)} overdue work orders: {' '.join(r.request_number for r in escalated)}")
+    elif args.command == "open311-key":
+        with Session(get_engine()) as session:
+            _open311_key(args, session)
     elif args.command == "create-staff":
         _create_staff(parser, args)
 

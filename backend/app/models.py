@@ -5,20 +5,33 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from app.statuses import ApplicationStatus, ServiceKind, ServiceRequestStatus
+from app.statuses import (
+    ApplicationStatus,
+    AttributeDatatype,
+    NotificationAudience,
+    Open311ServiceType,
+    ServiceKind,
+    ServiceRequestStatus,
+    WorkOrderAction,
+)
 
 # Stable constraint names, so that migrations can name what they alter or drop.
 NAMING_CONVENTION = {
@@ -86,6 +99,7 @@ class Service(Base):
             "(kind = 'service_request') = (service_level_days IS NOT NULL)",
             name="service_level_days",
         ),
+        CheckConstraint(one_of("open311_type", Open311ServiceType), name="open311_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,8 +109,17 @@ class Service(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     service_level_days: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(String(500))
+    # Open311: synonyms that help people find the category, and whether a new
+    # request gets its number at once (realtime) or a token first (batch).
+    keywords: Mapped[str] = mapped_column(String(300), server_default="")
+    open311_type: Mapped[str] = mapped_column(String(16), server_default=Open311ServiceType.REALTIME.value)
 
     department: Mapped[Department] = relationship()
+    attributes: Mapped[list["ServiceAttribute"]] = relationship(
+        back_populates="service",
+        order_by=lambda: [ServiceAttribute.position, ServiceAttribute.id],
+        cascade="all, delete-orphan",
+    )
 
 
 class Citizen(Base):
@@ -144,6 +167,10 @@ class ApplicationEvent(Base):
     internal_note: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(120))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Why the status changed, for staff (a rejection's grounds, a withdrawal's cause).
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The citizen should hear about this step (read by the notification sender).
+    notify_citizen: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     application: Mapped[Application] = relationship(back_populates="events")
 
@@ -164,9 +191,28 @@ class ServiceRequest(Base):
     channel: Mapped[str] = mapped_column(String(32))
     conversation_id: Mapped[str | None] = mapped_column(String(128), index=True)
     contact_phone: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    # Indexed: Open311 clients list requests by filing time.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
-    target_date: Mapped[date] = mapped_column(Date)
+    target_date: Mapped[date] = mapped_column(Date, index=True)
+    # Set once, when the request was first found past its target date unresolved.
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The reporter asked to hear about changes on the channel they used.
+    wants_updates: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # What an Open311 client may send besides the location text. The contact
+    # and reporter fields are personal data: stored, never shown in public views.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    address_id: Mapped[str | None] = mapped_column(String(64))
+    media_url: Mapped[str | None] = mapped_column(String(500))
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    contact_first_name: Mapped[str | None] = mapped_column(String(100))
+    contact_last_name: Mapped[str | None] = mapped_column(String(100))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    reporter_account_id: Mapped[str | None] = mapped_column(String(64))
+    reporter_device_id: Mapped[str | None] = mapped_column(String(64))
+    open311_client_id: Mapped[int | None] = mapped_column(ForeignKey("open311_client.id"), index=True)
+    open311_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     category: Mapped[Service] = relationship()
     department: Mapped[Department] = relationship()
@@ -178,18 +224,98 @@ class ServiceRequest(Base):
 
 
 class ServiceRequestEvent(Base):
+    """One recorded step of a request: who did what, when and why, and what the citizen sees of it."""
+
     __tablename__ = "service_request_event"
-    __table_args__ = (CheckConstraint(one_of("status", ServiceRequestStatus), name="status"),)
+    __table_args__ = (
+        CheckConstraint(one_of("status", ServiceRequestStatus), name="status"),
+        CheckConstraint(one_of("action", WorkOrderAction), name="action"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    # The request's status after this step.
     status: Mapped[str] = mapped_column(String(32))
     step_text: Mapped[str] = mapped_column(String(500))
     internal_note: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(120))
+    # The department responsible after this step (reassignments move it).
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Escalations and other staff-only steps are never shown to the citizen.
+    visible_to_citizen: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # The citizen should hear about this step (read by the notification sender).
+    notify_citizen: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     service_request: Mapped[ServiceRequest] = relationship(back_populates="events")
+    department: Mapped[Department | None] = relationship()
+
+
+# --- Open311, attributes of request categories, back-office notifications ---
+
+
+class ServiceAttribute(Base):
+    """One extra question of a request category (a GeoReport v2 service definition attribute)."""
+
+    __tablename__ = "service_attribute"
+    __table_args__ = (
+        CheckConstraint(one_of("datatype", AttributeDatatype), name="datatype"),
+        UniqueConstraint("service_id", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    datatype: Mapped[str] = mapped_column(String(20))
+    required: Mapped[bool] = mapped_column(Boolean)
+    # False: the attribute only informs (shown as text), it takes no input.
+    variable: Mapped[bool] = mapped_column(Boolean)
+    description: Mapped[str] = mapped_column(String(500))
+    datatype_description: Mapped[str | None] = mapped_column(String(300))
+    # Open311's `order` (a reserved word in SQL).
+    position: Mapped[int] = mapped_column(Integer)
+    # For list datatypes: [{"key": ..., "name": ...}, ...].
+    values: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+
+    service: Mapped[Service] = relationship(back_populates="attributes")
+
+
+class Open311Client(Base):
+    """Civic software allowed to file requests through Open311; only a hash of its key is kept."""
+
+    __tablename__ = "open311_client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # The first characters of the key, so admins can tell keys apart.
+    key_prefix: Mapped[str] = mapped_column(String(12))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(120))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class Notification(Base):
+    """A message for staff (a department, the supervisors), waiting for a delivery channel."""
+
+    __tablename__ = "notification"
+    __table_args__ = (CheckConstraint(one_of("audience", NotificationAudience), name="audience"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audience: Mapped[str] = mapped_column(String(20))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    service_request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    # No personal data: numbers, categories, dates and places only.
+    message: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    department: Mapped[Department | None] = relationship()
+    service_request: Mapped[ServiceRequest] = relationship()
 
 
 class SmsConsent(Base):

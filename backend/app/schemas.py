@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from app.free_text import clean_free_text
 from app.identifiers import normalise_application_number
 from app.phones import E164_PATTERN
-from app.statuses import ServiceKind
+from app.statuses import ApplicationStatus, ServiceKind
 
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
@@ -141,6 +141,8 @@ class ServiceRequestCreate(BaseModel):
     channel: Channel
     conversation_id: ConversationId | None = None
     contact_phone: ContactPhone | None = None
+    # The reporter agreed to hear about changes on the channel they used.
+    wants_updates: bool = False
 
 
 class ServiceRequestCreated(BaseModel):
@@ -165,6 +167,119 @@ class ServiceRequestPublic(BaseModel):
     last_step: str
     last_step_at: datetime
     department_name: str = Field(examples=["Roads"])
+
+
+# --- work orders (departments acting on service requests) ----------------
+
+StaffName = Annotated[str, Field(max_length=200), cleaned_text(min_length=2, max_length=120, meaningful=True)]
+DepartmentCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", examples=["roads"])]
+# Shown to the citizen as a step of their request (the step text column holds 500).
+CitizenText = Annotated[str, Field(max_length=600), cleaned_text(min_length=5, max_length=500, meaningful=True)]
+StaffNote = Annotated[str, Field(max_length=5000), cleaned_text(min_length=2, max_length=4000, multiline=True)]
+
+
+class WorkOrderUpdate(BaseModel):
+    """Who acts, for which department (the one the work order is with), and an optional note for staff."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actor: StaffName = Field(examples=["Dana Reid"])
+    department: DepartmentCode
+    internal_note: StaffNote | None = None
+
+
+class WorkOrderReassign(WorkOrderUpdate):
+    to_department: DepartmentCode = Field(examples=["parks"])
+    reason: StaffNote = Field(examples=["The verge belongs to the park, not the road."])
+
+
+class WorkOrderProgress(WorkOrderUpdate):
+    """A progress note: for staff, for the citizen (shown and sent to them), or both."""
+
+    citizen_message: CitizenText | None = Field(default=None, examples=["The crew is booked for Thursday."])
+
+    @model_validator(mode="after")
+    def _says_something(self) -> "WorkOrderProgress":
+        if self.internal_note is None and self.citizen_message is None:
+            raise ValueError("give an internal_note, a citizen_message, or both")
+        return self
+
+
+class WorkOrderResolve(WorkOrderUpdate):
+    resolution: CitizenText = Field(examples=["The pothole was filled on 12 March."])
+
+
+class WorkOrderReject(WorkOrderUpdate):
+    reason: CitizenText = Field(examples=["The lane is private land; the owner has been told."])
+
+
+class WorkOrderClose(BaseModel):
+    """The hotline closes a resolved request after checking the work."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actor: StaffName
+    internal_note: StaffNote | None = None
+
+
+class WorkOrderStep(BaseModel):
+    action: str = Field(examples=["accepted"])
+    status: str = Field(examples=["accepted"])
+    step_text: str
+    internal_note: str | None
+    reason: str | None
+    actor: str
+    department: str | None = Field(examples=["roads"])
+    occurred_at: datetime
+    visible_to_citizen: bool
+    notify_citizen: bool
+
+
+class WorkOrderSummary(BaseModel):
+    """A work order as departments and supervisors see it; no reporter contact details."""
+
+    request_number: str = Field(examples=["SR-100231"])
+    category: str
+    category_name: str
+    status: str
+    status_text: str
+    department: str
+    department_name: str
+    location: str
+    description: str
+    channel: str
+    created_at: datetime
+    updated_at: datetime
+    target_date: date
+    overdue: bool
+    escalated_at: datetime | None
+
+
+class WorkOrderPublic(WorkOrderSummary):
+    history: list[WorkOrderStep]
+
+
+class ApplicationStatusChange(BaseModel):
+    """A caseworker moves an application on; a reason is needed for rejections, withdrawals and document requests."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to_status: ApplicationStatus
+    actor: StaffName
+    citizen_message: CitizenText | None = None
+    reason: StaffNote | None = None
+    internal_note: StaffNote | None = None
+
+
+class ApplicationStatusChanged(BaseModel):
+    """The application's new state, without any of the applicant's personal data."""
+
+    application_number: str
+    status: str
+    status_text: str
+    last_step: str
+    last_step_at: datetime
+    next_step: str
 
 
 # --- SMS consent ----------------------------------------------------------

@@ -8,6 +8,11 @@ class ServiceKind(StrEnum):
     SERVICE_REQUEST = "service_request"
 
 
+# Request categories the hotline files for itself (a callback after a closed contact centre):
+# work for staff, not something citizens or Open311 clients report, list or look up there.
+INTERNAL_CATEGORIES = frozenset({"callback"})
+
+
 class ApplicationStatus(StrEnum):
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
@@ -21,10 +26,50 @@ class ApplicationStatus(StrEnum):
 class ServiceRequestStatus(StrEnum):
     RECEIVED = "received"
     DISPATCHED = "dispatched"
+    ACCEPTED = "accepted"
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
     CLOSED = "closed"
     REJECTED = "rejected"
+
+
+class WorkOrderAction(StrEnum):
+    """What happened to a service request in one recorded step of its history."""
+
+    FILED = "filed"
+    DISPATCHED = "dispatched"
+    ACCEPTED = "accepted"
+    REASSIGNED = "reassigned"
+    PROGRESS = "progress"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+    ESCALATED = "escalated"
+
+
+class Open311ServiceType(StrEnum):
+    """GeoReport v2 `type`: whether a new request gets its number at once or a token first."""
+
+    REALTIME = "realtime"
+    BATCH = "batch"
+
+
+class AttributeDatatype(StrEnum):
+    """GeoReport v2 datatypes of a service definition's attributes."""
+
+    STRING = "string"
+    NUMBER = "number"
+    DATETIME = "datetime"
+    TEXT = "text"
+    SINGLEVALUELIST = "singlevaluelist"
+    MULTIVALUELIST = "multivaluelist"
+
+
+class NotificationAudience(StrEnum):
+    """Who a back-office notification is for (citizens hear through their own channel)."""
+
+    DEPARTMENT = "department"
+    SUPERVISORS = "supervisors"
 
 
 class HandoffStatus(StrEnum):
@@ -86,9 +131,21 @@ APPLICATION_NEXT_STEP: dict[ApplicationStatus, str] = {
 
 SERVICE_REQUEST_STATUS_TEXT: dict[ServiceRequestStatus, str] = {
     ServiceRequestStatus.RECEIVED: "Received",
-    ServiceRequestStatus.DISPATCHED: "Passed to a crew",
+    ServiceRequestStatus.DISPATCHED: "Passed to the department responsible",
+    ServiceRequestStatus.ACCEPTED: "Accepted by the department",
     ServiceRequestStatus.IN_PROGRESS: "Work in progress",
     ServiceRequestStatus.RESOLVED: "Resolved",
     ServiceRequestStatus.CLOSED: "Closed",
     ServiceRequestStatus.REJECTED: "Not taken forward",
 }
+
+# Requests still waiting for, or under, a department's work; the rest are finished.
+OPEN_SERVICE_REQUEST_STATUSES = frozenset(
+    {
+        ServiceRequestStatus.RECEIVED,
+        ServiceRequestStatus.DISPATCHED,
+        ServiceRequestStatus.ACCEPTED,
+        ServiceRequestStatus.IN_PROGRESS,
+    }
+)
+CLOSED_SERVICE_REQUEST_STATUSES = frozenset(set(ServiceRequestStatus) - OPEN_SERVICE_REQUEST_STATUSES)

@@ -16,3 +16,14 @@ def add_working_days(start: date, days: int) -> date:
         if current.weekday() < 5:
             remaining -= 1
     return current
+
+
+def subtract_working_days(end: date, days: int) -> date:
+    """The date `days` working days before `end`: the inverse of add_working_days for a working-day `end`."""
+    current = end
+    remaining = days
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import crud
 from app.core.security import hash_pin
 from app.models import (
     Application,
@@ -17,7 +18,7 @@ from app.models import (
     ServiceRequest,
     ServiceRequestEvent,
 )
-from app.statuses import ApplicationStatus, ServiceKind, ServiceRequestStatus
+from app.statuses import ApplicationStatus, ServiceKind, ServiceRequestStatus, WorkOrderAction
 
 
 def random_suffix() -> str:
@@ -105,8 +106,29 @@ def create_service_request(
         created_at=now,
         updated_at=now,
         target_date=now.date(),
-        events=[ServiceRequestEvent(status=status.value, step_text="Test step", actor="tester", occurred_at=now)],
+        events=[
+            ServiceRequestEvent(
+                action=WorkOrderAction.FILED.value,
+                status=status.value,
+                step_text="Test step",
+                actor="tester",
+                occurred_at=now,
+                department_id=category.department_id,
+            )
+        ],
     )
     session.add(request)
     session.commit()
     return request
+
+
+def file_request(
+    session: Session, *, category_code: str = "streetlight", now: datetime, channel: str = "webchat"
+) -> ServiceRequest:
+    """A request filed as the assistant files one, at the moment `now`."""
+    category = session.scalar(select(Service).where(Service.code == category_code))
+    assert category is not None
+    request = ServiceRequest(
+        category=category, location="Elm Grove outside no. 3", description="The lamp is out.", channel=channel
+    )
+    return crud.file_service_request(session=session, request=request, actor="assistant", now=now)

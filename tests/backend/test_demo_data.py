@@ -52,9 +52,10 @@ def test_counts_and_every_status_covered(db: Session) -> None:
     application_statuses = set(db.scalars(select(Application.status)))
     request_statuses = set(db.scalars(select(ServiceRequest.status)))
     assert db.scalar(select(func.count()).select_from(Application)) == 40
-    assert db.scalar(select(func.count()).select_from(ServiceRequest)) == 32
+    assert db.scalar(select(func.count()).select_from(ServiceRequest)) == 35
     assert application_statuses == {status.value for status in ApplicationStatus}
-    assert request_statuses == {status.value for status in ServiceRequestStatus}
+    # Filing dispatches at once, so no request rests in "received".
+    assert request_statuses == {status.value for status in ServiceRequestStatus} - {"received"}
 
 
 def test_application_histories_are_consistent(db: Session, reference_time: datetime) -> None:
@@ -72,13 +73,16 @@ def test_application_histories_are_consistent(db: Session, reference_time: datet
 def test_request_histories_are_consistent(db: Session, reference_time: datetime) -> None:
     for request in db.scalars(select(ServiceRequest)):
         statuses = [event.status for event in request.events]
+        actions = [event.action for event in request.events]
         moments = [event.occurred_at for event in request.events]
-        assert statuses[0] == "received"
+        assert statuses[:2] == ["received", "dispatched"] and actions[:2] == ["filed", "dispatched"]
         assert statuses[-1] == request.status
         assert moments == sorted(moments)
         assert request.created_at == moments[0] and request.updated_at == moments[-1]
         assert moments[-1] < reference_time
-        assert request.department_id == request.category.department_id
+        # Reassigned requests end with their category's department.
+        assert request.department_id == request.category.department_id == request.events[-1].department_id
+        assert (request.escalated_at is not None) == ("escalated" in actions)
         level = request.category.service_level_days
         assert level is not None
         assert request.target_date == add_working_days(request.created_at.date(), level)
@@ -109,10 +113,14 @@ def test_plan_is_deterministic() -> None:
 
 
 def test_plan_content_does_not_depend_on_the_reference_time() -> None:
-    def content(reference: datetime) -> list[tuple[str, str, str, list[str]]]:
+    def content(reference: datetime) -> tuple[list[tuple[str, str, str, list[str]]], list[tuple[str, str, list[str]]]]:
         plan = build_demo_plan(reference)
-        return [(a.number, a.pin, a.full_name, [s.status for s in a.steps]) for a in plan.applications] + [
-            (r.number, r.category, r.location, [s.status for s in r.steps]) for r in plan.requests
-        ]
+        applications = [(a.number, a.pin, a.full_name, [s.status for s in a.steps]) for a in plan.applications]
+        # Escalations and the order of filing follow the calendar (working days); what is filed does not.
+        requests = sorted(
+            (r.category, r.location, [s.action.value for s in r.steps if s.action != "escalated"])
+            for r in plan.requests
+        )
+        return applications, requests
 
     assert content(datetime(2026, 3, 16, 12, 0, tzinfo=UTC)) == content(datetime(2030, 7, 6, 23, 59, tzinfo=UTC))

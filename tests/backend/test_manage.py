@@ -36,13 +36,13 @@ def test_migrate_then_seed_twice(fresh_database: tuple[Engine, str]) -> None:
     assert migrated.returncode == 0, migrated.stderr
     first = _manage(url, "seed-demo", "--reference-time", "2026-03-16T12:00:00Z")
     assert first.returncode == 0, first.stderr
-    assert "{'applications': 40, 'service_requests': 32, 'staff': 7}" in first.stderr
+    assert "{'applications': 40, 'service_requests': 35, 'staff': 7}" in first.stderr
     second = _manage(url, "seed-demo")
     assert second.returncode == 0, second.stderr
     assert "{'applications': 0, 'service_requests': 0, 'staff': 0}" in second.stderr
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Application)) == 40
-        assert session.scalar(select(func.count()).select_from(ServiceRequest)) == 32
+        assert session.scalar(select(func.count()).select_from(ServiceRequest)) == 35
 
 
 def test_replicas_migrating_together_both_succeed(fresh_database: tuple[Engine, str]) -> None:

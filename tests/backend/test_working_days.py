@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from app.working_days import add_working_days
+from app.working_days import add_working_days, subtract_working_days
 
 MONDAY = date(2026, 3, 16)
 
@@ -24,3 +24,11 @@ MONDAY = date(2026, 3, 16)
 )
 def test_add_working_days(start: date, days: int, expected: date) -> None:
     assert add_working_days(start, days) == expected
+
+
+def test_subtracting_working_days_undoes_adding_them() -> None:
+    monday = date(2026, 3, 16)
+    assert subtract_working_days(monday, 1) == date(2026, 3, 13)
+    assert subtract_working_days(monday, 0) == monday
+    for days in range(0, 12):
+        assert add_working_days(subtract_working_days(monday, days), days) == monday

@@ -1,7 +1,7 @@
 """SMS consent: numbers that texted STOP (or START again), for every sender of text messages.
 
 Revision ID: 0004
-Revises: 0002 (written on 0001; chained after the handoff console's 0002 when main was merged in)
+Revises: 0003 (written on 0001; chained after 0002 and 0003 when main was merged in)
 Create Date: 2026-11-23 11:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.handoff.opening_hours import OpeningHours
@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     ENVIRONMENT: Literal["development", "production"] = "development"
     # Region (ISO 3166 code) that citizens' phone numbers without a country code belong to.
     PHONE_DEFAULT_REGION: str = "GB"
+    # How often the back office looks for overdue work orders to escalate;
+    # 0 leaves it to `python -m app.manage escalate-overdue` (cron, tests).
+    OVERDUE_CHECK_INTERVAL_SECONDS: float = Field(default=0, ge=0)
+    # Open311 GeoReport v2: which city this endpoint serves, and who runs it.
+    OPEN311_JURISDICTION_ID: str = "northbridge.example.org"
+    OPEN311_CONTACT: str = "Northbridge 12345 hotline, open311@northbridge.example.org"
 
     # Where agents' replies and hand-backs go: the Rasa server's HTTP API.
     RASA_URL: str = "http://127.0.0.1:5005"

@@ -1,10 +1,11 @@
 """Database engine and sessions, created on first use so tests can choose the database."""
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -62,9 +63,41 @@ def get_engine() -> Engine:
         return _engine
 
 
+def new_session() -> Session:
+    """A session on the application's database, for work outside a request (periodic checks)."""
+    get_engine()
+    assert _session_factory is not None
+    return _session_factory()
+
+
 def get_db() -> Iterator[Session]:
     """One session per request, closed afterwards (FastAPI dependency)."""
     get_engine()
     assert _session_factory is not None
     with _session_factory() as session:
         yield session
+
+
+@contextlib.contextmanager
+def sqlite_foreign_keys_suspended(connection: Connection) -> Iterator[None]:
+    """On SQLite, turn foreign-key enforcement off around a schema change, then check every reference.
+
+    SQLite alters a table by copying it to a new one and dropping the old one,
+    which enforced foreign keys refuse while other rows point at it (SQLite's
+    documented procedure for such changes). The switch only works outside a
+    transaction, so use this before beginning one. Other databases: no-op.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    assert not connection.in_transaction(), "suspend foreign keys before the transaction begins"
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the schema change left {len(broken)} broken references")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")

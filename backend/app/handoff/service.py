@@ -432,6 +432,7 @@ def file_callback(*, session: Session, callback_in: CallbackCreate, now: datetim
         ),
         category=category,
         actor="assistant",
+        now=now,
     )
     callback = CallbackRequest(
         service_request_id=request.id,

@@ -1,4 +1,4 @@
-"""Tests of POST /api/v1/applications/status-lookup."""
+"""Tests of the application routes: status lookups by applicants, status changes by caseworkers."""
 
 import pytest
 from fastapi.testclient import TestClient
@@ -182,6 +182,65 @@ def test_service_token_required(client: TestClient, headers: dict[str, str]) -> 
     assert response.status_code == 401
     assert response.json() == {"detail": "Missing or invalid service token."}
     assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_caseworker_moves_an_application_on_and_the_applicant_sees_it(
+    client: TestClient, db: Session, auth_headers: dict[str, str]
+) -> None:
+    application = create_application(db, statuses=[ApplicationStatus.SUBMITTED], pin="246810")
+    url = f"/api/v1/applications/{application.application_number.lower()}/status-changes"
+    change = {
+        "to_status": "awaiting_documents",
+        "actor": "R. Okafor",
+        "reason": "No proof of address.",
+        "internal_note": "Checked the register: address not listed.",
+        "citizen_message": "We asked you for proof of your address.",
+    }
+    assert client.post(url, json=change, headers=auth_headers).status_code == 409  # not reviewed yet
+    review = client.post(url, json={"to_status": "under_review", "actor": "R. Okafor"}, headers=auth_headers)
+    assert review.status_code == 200
+    response = client.post(url, json=change, headers=auth_headers)
+    assert response.status_code == 200
+    assert response.json() == {
+        "application_number": application.application_number,
+        "status": "awaiting_documents",
+        "status_text": "Waiting for documents from you",
+        "last_step": "We asked you for proof of your address.",
+        "last_step_at": response.json()["last_step_at"],
+        "next_step": APPLICATION_NEXT_STEP[ApplicationStatus.AWAITING_DOCUMENTS],
+    }
+    lookup = client.post(
+        "/api/v1/applications/status-lookup",
+        json={"application_number": application.application_number, "pin": "246810"},
+        headers=auth_headers,
+    ).json()
+    assert lookup["last_step"] == "We asked you for proof of your address."
+    assert "Checked the register" not in str(lookup) and "No proof of address" not in str(lookup)
+
+
+@pytest.mark.parametrize(
+    ("number", "body", "status_code"),
+    [
+        ("APP-900001", {"to_status": "under_review", "actor": "R. Okafor"}, 404),
+        ("not-a-number", {"to_status": "under_review", "actor": "R. Okafor"}, 404),
+        (None, {"to_status": "rejected", "actor": "R. Okafor"}, 422),
+        (None, {"to_status": "lost", "actor": "R. Okafor"}, 422),
+        (None, {"to_status": "under_review", "actor": "R. Okafor", "date_of_birth": "1970-01-01"}, 422),
+        (None, {"to_status": "issued", "actor": "R. Okafor"}, 409),
+    ],
+)
+def test_refused_status_changes(
+    client: TestClient,
+    db: Session,
+    auth_headers: dict[str, str],
+    number: str | None,
+    body: dict[str, str],
+    status_code: int,
+) -> None:
+    application = create_application(db, statuses=[ApplicationStatus.SUBMITTED])
+    url = f"/api/v1/applications/{number or application.application_number}/status-changes"
+    assert client.post(url, json=body, headers=auth_headers).status_code == status_code
+    assert client.post(url, json=body).status_code == 401
 
 
 # --- the applicant's phone as proof (SMS channel) -----------------------------

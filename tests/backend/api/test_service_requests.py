@@ -63,8 +63,9 @@ def test_filing_returns_the_next_number_and_the_service_level(client: TestClient
     assert second.json()["request_number"] == "SR-100234"
     assert data["category"] == "pothole"
     assert data["category_name"] == "Pothole or damaged road"
-    assert data["status"] == "received"
-    assert data["status_text"] == "Received"
+    # Filing dispatches the request to the category's department at once.
+    assert data["status"] == "dispatched"
+    assert data["status_text"] == "Passed to the department responsible"
     assert data["department_name"] == "Roads"
     created_at = datetime.fromisoformat(data["created_at"])
     assert created_at.tzinfo is not None
@@ -79,8 +80,8 @@ def test_filed_request_can_be_read_back(client: TestClient, auth_headers: dict[s
     assert response.status_code == 200
     data = response.json()
     assert set(data) == PUBLIC_FIELDS
-    assert data["status"] == "received"
-    assert data["last_step"] == "We received your report."
+    assert data["status"] == "dispatched"
+    assert data["last_step"] == "We passed your report to Roads."
 
 
 def test_free_text_is_stored_cleaned(client: TestClient, db: Session, auth_headers: dict[str, str]) -> None:
@@ -129,7 +130,11 @@ def test_allocation_gives_up_after_repeated_collisions(db: Session, monkeypatch:
     assert category is not None
     with pytest.raises(crud.NumberAllocationError):
         crud.create_service_request(
-            session=db, request_in=ServiceRequestCreate.model_validate(valid_report()), category=category, actor="test"
+            session=db,
+            request_in=ServiceRequestCreate.model_validate(valid_report()),
+            category=category,
+            actor="test",
+            now=datetime.now(UTC),
         )
 
 
@@ -240,7 +245,7 @@ def test_concurrent_filings_get_distinct_consecutive_numbers(engine: Engine) -> 
             session.commit()
             barrier.wait(timeout=30)
             return crud.create_service_request(
-                session=session, request_in=report, category=category, actor="test"
+                session=session, request_in=report, category=category, actor="test", now=datetime.now(UTC)
             ).request_number
 
     with ThreadPoolExecutor(max_workers=filings) as pool:

@@ -1,10 +1,21 @@
 """Application status lookups for citizens who prove who they are."""
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, status
 
 from app import crud
 from app.api.deps import SessionDep
-from app.schemas import ApplicationStatusLookup, ApplicationStatusPublic, ErrorMessage
+from app.identifiers import normalise_application_number
+from app.lifecycle import applications as flow
+from app.models import utc_now
+from app.schemas import (
+    ApplicationStatusChange,
+    ApplicationStatusChanged,
+    ApplicationStatusLookup,
+    ApplicationStatusPublic,
+    ErrorMessage,
+)
 from app.statuses import APPLICATION_NEXT_STEP, APPLICATION_STATUS_TEXT, ApplicationStatus
 
 router = APIRouter(prefix="/applications", tags=["applications"])
@@ -44,4 +55,59 @@ def lookup_application_status(lookup: ApplicationStatusLookup, session: SessionD
         last_step=last_event.step_text,
         last_step_at=last_event.occurred_at,
         next_step=APPLICATION_NEXT_STEP[application_status],
+    )
+
+
+_CHANGE_ERRORS = {
+    flow.ApplicationNotFound: status.HTTP_404_NOT_FOUND,
+    flow.ApplicationTransitionNotAllowed: status.HTTP_409_CONFLICT,
+    flow.ReasonRequired: status.HTTP_422_UNPROCESSABLE_CONTENT,
+}
+
+
+@router.post(
+    "/{application_number}/status-changes",
+    summary="Move an application to its next status",
+    description=(
+        "For caseworkers' systems. Only the flow's allowed changes are accepted "
+        "(submitted → under review → awaiting documents / approved / rejected; approved → issued; "
+        "withdrawal until a decision). Records who, when and why; the citizen is to hear about it."
+    ),
+    response_model=ApplicationStatusChanged,
+    responses={
+        404: {"model": ErrorMessage, "description": "No application has that number."},
+        409: {"model": ErrorMessage, "description": "The change is not allowed from the current status."},
+    },
+)
+def change_application_status(
+    application_number: Annotated[str, Path(max_length=32, examples=["APP-204817"])],
+    change: ApplicationStatusChange,
+    session: SessionDep,
+) -> ApplicationStatusChanged:
+    number = normalise_application_number(application_number)
+    if number is None:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No application has that number.")
+    try:
+        application = flow.change_application_status(
+            session=session,
+            application_number=number,
+            to_status=change.to_status,
+            actor=change.actor,
+            now=utc_now(),
+            citizen_message=change.citizen_message,
+            reason=change.reason,
+            internal_note=change.internal_note,
+        )
+    except flow.ApplicationChangeError as error:
+        session.rollback()
+        raise HTTPException(status_code=_CHANGE_ERRORS.get(type(error), 400), detail=str(error)) from None
+    new_status = ApplicationStatus(application.status)
+    last_event = application.events[-1]
+    return ApplicationStatusChanged(
+        application_number=application.application_number,
+        status=new_status.value,
+        status_text=APPLICATION_STATUS_TEXT[new_status],
+        last_step=last_event.step_text,
+        last_step_at=last_event.occurred_at,
+        next_step=APPLICATION_NEXT_STEP[new_status],
     )

@@ -28,3 +28,12 @@ def health(session: SessionDep) -> HealthStatus | JSONResponse:
         logger.error("health check: database unavailable (%s)", type(error).__name__)
         return JSONResponse(status_code=503, content={"status": "error", "database": "unavailable"})
     return HealthStatus(status="ok", database="ok")
+
+
+@router.get(
+    "/health/live",
+    summary="Check that the process answers",
+    description="Touches nothing else: for liveness probes, and the baseline the benchmarks compare against.",
+)
+def live() -> dict[str, str]:
+    return {"status": "ok"}

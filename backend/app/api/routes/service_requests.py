@@ -7,7 +7,8 @@ from fastapi import APIRouter, HTTPException, Path, status
 from app import crud
 from app.api.deps import ServiceClient, SessionDep
 from app.identifiers import normalise_request_number
-from app.models import ServiceRequest
+from app.lifecycle.service_requests import last_citizen_step
+from app.models import ServiceRequest, utc_now
 from app.schemas import ErrorMessage, ServiceRequestCreate, ServiceRequestCreated, ServiceRequestPublic
 from app.statuses import SERVICE_REQUEST_STATUS_TEXT, ServiceKind, ServiceRequestStatus
 
@@ -22,8 +23,8 @@ def _status_text(request: ServiceRequest) -> str:
     "",
     status_code=status.HTTP_201_CREATED,
     summary="File a service request",
-    description="Creates a request in the category's department, with a target date "
-    "counted in working days from today.",
+    description="Files the request and dispatches it to the category's department, with a "
+    "target date counted in working days from today.",
     response_model=ServiceRequestCreated,
 )
 def file_service_request(
@@ -44,7 +45,9 @@ def file_service_request(
                 }
             ],
         )
-    request = crud.create_service_request(session=session, request_in=request_in, category=category, actor=client)
+    request = crud.create_service_request(
+        session=session, request_in=request_in, category=category, actor=client, now=utc_now()
+    )
     return ServiceRequestCreated(
         request_number=request.request_number,
         category=category.code,
@@ -83,7 +86,7 @@ def get_service_request(
     request = crud.get_service_request(session=session, request_number=number)
     if request is None:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No service request has that number.")
-    last_event = request.events[-1]
+    last_event = last_citizen_step(request)
     return ServiceRequestPublic(
         request_number=request.request_number,
         category=request.category.code,

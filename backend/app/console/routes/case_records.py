@@ -25,7 +25,8 @@ from app.console.schemas import (
 )
 from app.handoff.models import Handoff
 from app.identifiers import normalise_application_number, normalise_request_number
-from app.models import Application, ServiceRequest, ServiceRequestEvent, utc_now
+from app.lifecycle.service_requests import Step, record_step
+from app.models import Application, ServiceRequest, utc_now
 from app.schemas import ServiceRequestCreate
 from app.staff import audit
 from app.staff.models import StaffUser
@@ -36,6 +37,7 @@ from app.statuses import (
     ApplicationStatus,
     ServiceKind,
     ServiceRequestStatus,
+    WorkOrderAction,
 )
 
 router = APIRouter(tags=["console: case records"])
@@ -151,14 +153,17 @@ def update_service_request(
     session: SessionDep,
 ) -> ServiceRequestRecord:
     request = _visible_request(session, user, number)
-    request.events.append(
-        ServiceRequestEvent(
-            status=request.status,
-            step_text="We added information you gave us to your report.",
+    # A progress step that leaves the status as it is: the department sees the new information.
+    record_step(
+        request,
+        Step(
+            WorkOrderAction.PROGRESS,
+            ServiceRequestStatus(request.status),
+            "We added information you gave us to your report.",
+            user.username,
             internal_note=f"From the citizen, via {user.display_name}: {body.information}",
-            actor=user.username,
-            occurred_at=utc_now(),
-        )
+        ),
+        now=utc_now(),
     )
     audit.record(
         session=session,
@@ -220,6 +225,7 @@ def file_on_behalf(
         ),
         category=category,
         actor=user.username,
+        now=utc_now(),
     )
     handoff.case_numbers = list(dict.fromkeys([*(handoff.case_numbers or []), request.request_number]))
     audit.record(
