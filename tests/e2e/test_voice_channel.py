@@ -125,6 +125,7 @@ def test_zero_or_asking_for_a_person_starts_the_handoff(
     assert user_events(hotline, caller)[-1]["text"] == "/request_human"
     assert_written_for_the_ear(turn.text)
     # The caller hears the reference, then waits in the call-centre queue of the handoff's team.
+    assert "transfer your call" in turn.text and "write" not in turn.text
     spoken_reference = re.search(r"H O, ((?:\d ){5}\d)", turn.text)
     assert spoken_reference, turn.text
     assert turn.enqueue is not None and turn.gather is None
