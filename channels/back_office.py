@@ -1,7 +1,8 @@
-"""The channels' client for the back office: relaying citizens' messages to the agent during a handoff."""
+"""The channels' client for the back office: relaying citizens' messages during a handoff, and SMS consent."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import Any, Dict, Optional
@@ -17,12 +18,17 @@ class BackOfficeUnavailable(Exception):
 
 
 class BackOfficeClient:
-    """A fresh httpx client per call: no event-loop state, so it works in Sanic's loop and in tests."""
+    """One pooled httpx client per event loop: SMS turns ask on every message, so connections are kept.
+
+    A client belongs to the loop it was made in; a new loop (tests) gets its own.
+    """
 
     def __init__(self, base_url: str, service_token: str, timeout_seconds: float) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = service_token
         self.timeout_seconds = timeout_seconds
+        self._http: Optional[httpx.AsyncClient] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
 
     @classmethod
     def from_environment(cls) -> "BackOfficeClient":
@@ -32,15 +38,27 @@ class BackOfficeClient:
             float(os.environ.get("BACKEND_TIMEOUT_SECONDS", "3")),
         )
 
-    async def _post(self, path: str, body: Dict[str, Any]) -> httpx.Response:
-        try:
-            async with httpx.AsyncClient(
+    @classmethod
+    def from_settings(cls, settings: Any) -> "BackOfficeClient":
+        """From the Twilio channels' settings (channels.twilio_settings.TwilioChannelSettings)."""
+        return cls(settings.backend_url, settings.backend_service_token, settings.backend_timeout_seconds)
+
+    def _client(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._loop is not loop:
+            self._http = httpx.AsyncClient(
                 base_url=self.base_url,
                 headers={"Authorization": f"Bearer {self._token}"},
                 timeout=httpx.Timeout(self.timeout_seconds),
-            ) as client:
-                return await client.post(path, json=body)
-        except httpx.HTTPError as exc:
+            )
+            self._loop = loop
+        return self._http
+
+    async def _post(self, path: str, body: Dict[str, Any]) -> httpx.Response:
+        try:
+            # wait_for bounds the whole call; httpx's timeout is per phase.
+            return await asyncio.wait_for(self._client().post(path, json=body), self.timeout_seconds)
+        except (httpx.HTTPError, asyncio.TimeoutError) as exc:
             logger.warning("back office POST failed: %s", type(exc).__name__)
             raise BackOfficeUnavailable(type(exc).__name__) from exc
 
@@ -64,3 +82,23 @@ class BackOfficeClient:
             logger.error("back office refused a relayed message: %s", reply.status_code)
             raise BackOfficeUnavailable(f"answered {reply.status_code}")
         return True
+
+    async def _consent(self, path: str, body: Dict[str, Any]) -> bool:
+        reply = await self._post(path, body)
+        if reply.status_code != 200:
+            logger.error("back office POST %s answered %s", path, reply.status_code)
+            raise BackOfficeUnavailable(f"answered {reply.status_code}")
+        try:
+            opted_out = reply.json().get("opted_out")
+        except (ValueError, AttributeError) as exc:
+            raise BackOfficeUnavailable("unexpected body") from exc
+        if not isinstance(opted_out, bool):
+            raise BackOfficeUnavailable("unexpected body")
+        return opted_out
+
+    async def sms_opted_out(self, phone: str) -> bool:
+        """True if the number texted STOP (and not START since)."""
+        return await self._consent("/api/v1/sms-consents/lookup", {"phone": phone})
+
+    async def record_sms_consent(self, phone: str, *, opted_out: bool, keyword: str) -> None:
+        await self._consent("/api/v1/sms-consents", {"phone": phone, "opted_out": opted_out, "keyword": keyword})

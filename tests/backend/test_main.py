@@ -14,6 +14,8 @@ CONTRACT_OPERATIONS = {
     ("/api/v1/callbacks", "post"),
     ("/api/v1/satisfaction-ratings", "post"),
     ("/api/v1/services", "get"),
+    ("/api/v1/sms-consents", "post"),
+    ("/api/v1/sms-consents/lookup", "post"),
     ("/api/v1/applications/{application_number}/status-changes", "post"),
     ("/api/v1/work-orders", "get"),
     ("/api/v1/work-orders/{request_number}", "get"),

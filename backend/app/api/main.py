@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.api.deps import require_service_client
-from app.api.routes import applications, handoffs, service_requests, services, work_orders
+from app.api.routes import applications, handoffs, service_requests, services, sms_consents, work_orders
 
 api_router = APIRouter(
     prefix="/api/v1",
@@ -14,4 +14,5 @@ api_router.include_router(applications.router)
 api_router.include_router(service_requests.router)
 api_router.include_router(handoffs.router)
 api_router.include_router(services.router)
+api_router.include_router(sms_consents.router)
 api_router.include_router(work_orders.router)
