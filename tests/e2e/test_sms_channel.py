@@ -366,3 +366,27 @@ def test_a_handoff_by_sms_with_an_agent_in_the_console(
     assert refused.json()["delivery"] != "delivered", refused.text
     time.sleep(0.5)
     assert len(twilio_standin.messages(to=texter.phone)) == texted_before
+
+
+def test_the_survey_after_an_sms_handoff_is_texted_and_answered(
+    hotline: Hotline, twilio: TwilioWebhookClient, twilio_standin: TwilioStandIn
+) -> None:
+    from tests.e2e.test_handoff import ConsoleSession, eventually
+
+    texter = citizen(twilio)
+    queued = texter.text("can I talk to a person please")
+    reference = re.search(r"HO-\d{6}", queued.text)
+    assert reference, queued.text
+    chen = ConsoleSession(hotline, "chen")
+    chen.put("/me/presence", {"presence": "available"}).raise_for_status()
+    chen.post(f"/conversations/{reference.group(0)}/claim").raise_for_status()
+
+    closed = chen.post(f"/conversations/{reference.group(0)}/close", {"wrap_up_code": "information_given"})
+    assert closed.status_code == 200, closed.text
+
+    asked = eventually(lambda: [m for m in twilio_standin.messages(to=texter.phone) if "from 1" in m["body"]])
+    assert "1." in asked[-1]["body"] and "5." in asked[-1]["body"]  # the buttons as numbered choices
+    comment_asked = texter.text("4")
+    assert "anything you'd like to tell us" in comment_asked.text.lower(), comment_asked.text
+    thanked = texter.text("no")
+    assert "thanks for your feedback" in thanked.text.lower(), thanked.text
