@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -12,23 +13,65 @@ from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, UsesBackend
 from actions.citizen_text import as_text, format_citizen_date
-from actions.identifiers import normalise_application_number, parse_identity_proof, split_identity_proof
+from actions.identifiers import (
+    SMS_PHONE_PROOF,
+    normalise_application_number,
+    parse_identity_proof,
+    split_identity_proof,
+)
 
 logger = logging.getLogger(__name__)
 
+SMS_CHANNEL = "sms"
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
-class ValidateApplicationStatusForm(FormValidationAction):
+
+def verified_sms_phone(tracker: Tracker) -> Optional[str]:
+    """The number the latest message was texted from, as Twilio's signed webhook gave it; None on other channels.
+
+    The SMS channel (channels/sms.py) puts it in the message metadata only after
+    checking Twilio's signature; text the citizen typed can never get there, and
+    caller ID on voice (spoofable) is never taken as a proof.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if event.get("input_channel") != SMS_CHANNEL:
+                return None
+            phone = (event.get("metadata") or {}).get("phone")
+            return phone if isinstance(phone, str) and _E164.match(phone) else None
+    return None
+
+
+class ValidateApplicationStatusForm(UsesBackend, FormValidationAction):
+    def __init__(self, backend: Optional[BackendClient] = None) -> None:
+        UsesBackend.__init__(self, backend)
+
     def name(self) -> Text:
         return "validate_application_status_form"
 
-    def validate_application_number(
+    async def validate_application_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         # Only the format is checked: saying "no such number" here would let a guesser enumerate numbers.
         number = normalise_application_number(as_text(slot_value))
         if number is None:
             dispatcher.utter_message(response="utter_invalid_application_number")
+            return {"application_number": None}
+        if await self._texted_from_applicants_phone(number, tracker):
+            # The carrier-verified sender matches the applicant: that is the proof, no question needed.
+            return {"application_number": number, "identity_proof": SMS_PHONE_PROOF}
+        # Not a match, or not SMS: the date of birth or PIN is asked for, exactly as for any number,
+        # so a non-matching phone tells nothing about whether the number exists.
         return {"application_number": number}
+
+    async def _texted_from_applicants_phone(self, number: str, tracker: Tracker) -> bool:
+        phone = verified_sms_phone(tracker)
+        if phone is None:
+            return False
+        try:
+            return await self.backend.lookup_application(number, phone=phone) is not None
+        except BackendError:
+            return False  # the usual question follows; the check itself then reports the outage
 
     def validate_identity_proof(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -56,6 +99,13 @@ class ActionCheckApplicationStatus(UsesBackend, Action):
             dispatcher.utter_message(response="utter_verification_failed")
             return events
         kind, value = proof
+        if kind == "phone":
+            phone = verified_sms_phone(tracker)
+            if phone is None:
+                logger.info("application status: phone proof without a signed SMS sender")
+                dispatcher.utter_message(response="utter_verification_failed")
+                return events
+            value = phone
         try:
             status = await self.backend.lookup_application(number, **{kind: value})
         except BackendError:

@@ -168,13 +168,22 @@ class BackendClient:
             raise BackendUnavailable("backend answered with invalid JSON") from exc
 
     async def lookup_application(
-        self, number: str, *, date_of_birth: Optional[str] = None, pin: Optional[str] = None
+        self,
+        number: str,
+        *,
+        date_of_birth: Optional[str] = None,
+        pin: Optional[str] = None,
+        phone: Optional[str] = None,
     ) -> Optional[ApplicationStatus]:
-        """None when the number is unknown or the proof is wrong (the backend does not say which)."""
-        if (date_of_birth is None) == (pin is None):
-            raise ValueError("give exactly one of date_of_birth and pin")
-        body = {"application_number": number}
-        body.update({"date_of_birth": date_of_birth} if date_of_birth is not None else {"pin": pin})
+        """None when the number is unknown or the proof is wrong (the backend does not say which).
+
+        `phone` only ever comes from a Twilio-signed SMS (see application_status.verified_sms_phone).
+        """
+        proofs = {"date_of_birth": date_of_birth, "pin": pin, "phone": phone}
+        given = {kind: value for kind, value in proofs.items() if value is not None}
+        if len(given) != 1:
+            raise ValueError("give exactly one of date_of_birth, pin and phone")
+        body = {"application_number": number, **given}
         payload = await self._request("POST", f"{API}/applications/status-lookup", json=body, not_found_is_none=True)
         return None if payload is None else _parse(ApplicationStatus, payload)
 

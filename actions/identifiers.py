@@ -108,8 +108,15 @@ def parse_identity_proof(text: str) -> Optional[str]:
     return f"pin:{pin}" if pin else None
 
 
+# The identity_proof slot's value when the SMS sender's number matched the
+# applicant's: the number itself stays in the message metadata, out of slots.
+SMS_PHONE_PROOF = "phone:sms"
+
+
 def split_identity_proof(value: Optional[str]) -> Optional[Tuple[str, str]]:
-    """('date_of_birth', '1985-03-14') or ('pin', '482913') from the stored slot value; None if malformed."""
+    """('date_of_birth', '1985-03-14'), ('pin', '482913') or ('phone', 'sms') from the slot; None if malformed."""
+    if value == SMS_PHONE_PROOF:
+        return "phone", "sms"
     kind, _, proof = (value or "").partition(":")
     if kind == "dob" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", proof):
         return "date_of_birth", proof

@@ -1,0 +1,1 @@
+"""Benchmarks: figures printed by commands, run by hand, never part of scripts/test."""

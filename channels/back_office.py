@@ -1,7 +1,8 @@
-"""The Rasa server's client for the back office: relayed messages, conversation facts, citizens' updates."""
+"""The Rasa server's client for the back office: relayed messages, SMS consent, conversation facts, updates."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import Any, Dict, List, Optional
@@ -21,7 +22,10 @@ class FactsRefused(Exception):
 
 
 class BackOfficeClient:
-    """A fresh httpx client per call: no event-loop state, so it works in Sanic's loop and in tests."""
+    """One pooled httpx client per event loop: SMS turns ask on every message, so connections are kept.
+
+    A client belongs to the loop it was made in; a new loop (tests) gets its own.
+    """
 
     def __init__(
         self,
@@ -34,6 +38,8 @@ class BackOfficeClient:
         self._token = service_token
         self.timeout_seconds = timeout_seconds
         self._transport = transport  # tests only: a stand-in for the network
+        self._http: Optional[httpx.AsyncClient] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
 
     @classmethod
     def from_environment(cls) -> "BackOfficeClient":
@@ -43,16 +49,28 @@ class BackOfficeClient:
             float(os.environ.get("BACKEND_TIMEOUT_SECONDS", "3")),
         )
 
-    async def _post(self, path: str, body: Dict[str, Any]) -> httpx.Response:
-        try:
-            async with httpx.AsyncClient(
+    @classmethod
+    def from_settings(cls, settings: Any) -> "BackOfficeClient":
+        """From the Twilio channels' settings (channels.twilio_settings.TwilioChannelSettings)."""
+        return cls(settings.backend_url, settings.backend_service_token, settings.backend_timeout_seconds)
+
+    def _client(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._loop is not loop:
+            self._http = httpx.AsyncClient(
                 base_url=self.base_url,
                 headers={"Authorization": f"Bearer {self._token}"},
                 timeout=httpx.Timeout(self.timeout_seconds),
                 transport=self._transport,
-            ) as client:
-                return await client.post(path, json=body)
-        except httpx.HTTPError as exc:
+            )
+            self._loop = loop
+        return self._http
+
+    async def _post(self, path: str, body: Dict[str, Any]) -> httpx.Response:
+        try:
+            # wait_for bounds the whole call; httpx's timeout is per phase.
+            return await asyncio.wait_for(self._client().post(path, json=body), self.timeout_seconds)
+        except (httpx.HTTPError, asyncio.TimeoutError) as exc:
             logger.warning("back office POST failed: %s", type(exc).__name__)
             raise BackOfficeUnavailable(type(exc).__name__) from exc
 
@@ -76,6 +94,26 @@ class BackOfficeClient:
             logger.error("back office refused a relayed message: %s", reply.status_code)
             raise BackOfficeUnavailable(f"answered {reply.status_code}")
         return True
+
+    async def _consent(self, path: str, body: Dict[str, Any]) -> bool:
+        reply = await self._post(path, body)
+        if reply.status_code != 200:
+            logger.error("back office POST %s answered %s", path, reply.status_code)
+            raise BackOfficeUnavailable(f"answered {reply.status_code}")
+        try:
+            opted_out = reply.json().get("opted_out")
+        except (ValueError, AttributeError) as exc:
+            raise BackOfficeUnavailable("unexpected body") from exc
+        if not isinstance(opted_out, bool):
+            raise BackOfficeUnavailable("unexpected body")
+        return opted_out
+
+    async def sms_opted_out(self, phone: str) -> bool:
+        """True if the number texted STOP (and not START since)."""
+        return await self._consent("/api/v1/sms-consents/lookup", {"phone": phone})
+
+    async def record_sms_consent(self, phone: str, *, opted_out: bool, keyword: str) -> None:
+        await self._consent("/api/v1/sms-consents", {"phone": phone, "opted_out": opted_out, "keyword": keyword})
 
     async def record_conversation_facts(self, facts: List[Dict[str, Any]]) -> None:
         """Send a batch of conversation facts (channels/conversation_facts.py); FactsRefused when malformed."""

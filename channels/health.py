@@ -1,7 +1,9 @@
-"""`GET /health` on the Rasa server, like every other process of the hotline has.
+"""`GET /health` on the Rasa server, like every other process of the hotline has, and the server's safeguards.
 
 Rasa has no health route of its own outside its token-protected HTTP API, so
-this input channel carries one; it receives no messages.
+this input channel carries one; it receives no messages. Building it (the
+Rasa server does, from bot/credentials.yml, before any turn) also installs
+channels/action_server_guard.py.
 """
 
 from typing import Any, Awaitable, Callable, Text
@@ -11,9 +13,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import action_server_guard
+
 
 class HealthInput(InputChannel):
     """Answers 200 once a model is loaded and the server can take turns, 503 before."""
+
+    def __init__(self) -> None:
+        action_server_guard.install()
 
     @classmethod
     def name(cls) -> Text:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
+from app.core.config import settings
 from app.core.security import dummy_pin_hash, verify_pin
 from app.identifiers import FIRST_RESERVED_NUMBER, format_request_number, sequence_of
 from app.lifecycle.service_requests import Step, dispatch_step, record_step
@@ -18,8 +19,11 @@ from app.models import (
     Department,
     Service,
     ServiceRequest,
+    SmsConsent,
+    utc_now,
 )
-from app.schemas import ServiceRequestCreate
+from app.phones import normalise_phone
+from app.schemas import ServiceRequestCreate, SmsConsentUpdate
 from app.statuses import ServiceKind, ServiceRequestStatus, WorkOrderAction
 from app.working_days import add_working_days
 
@@ -51,7 +55,12 @@ def get_service_by_code(*, session: Session, code: str, kind: ServiceKind) -> Se
 
 
 def find_application_for_proof(
-    *, session: Session, application_number: str, date_of_birth: date | None = None, pin: str | None = None
+    *,
+    session: Session,
+    application_number: str,
+    date_of_birth: date | None = None,
+    pin: str | None = None,
+    phone: str | None = None,
 ) -> Application | None:
     """The application if the proof of identity matches, else None.
 
@@ -68,6 +77,11 @@ def find_application_for_proof(
     elif date_of_birth is not None:
         expected = application.citizen.date_of_birth.isoformat() if application else "----------"
         proof_matches = hmac.compare_digest(expected, date_of_birth.isoformat())
+    elif phone is not None:
+        # A citizen without a phone on record, or with one that cannot be read, never matches.
+        on_record = application.citizen.phone if application else None
+        expected = normalise_phone(on_record, default_region=settings.PHONE_DEFAULT_REGION) or "-"
+        proof_matches = hmac.compare_digest(expected, phone)
     else:
         proof_matches = False
     if application is None or not proof_matches:
@@ -179,3 +193,30 @@ def create_service_request(
         wants_updates=request_in.wants_updates,
     )
     return file_service_request(session=session, request=request, actor=actor, now=now)
+
+
+def get_sms_consent(*, session: Session, phone: str) -> SmsConsent | None:
+    """The number's last STOP/START choice; None if it never sent one (it may be texted)."""
+    return session.scalar(select(SmsConsent).where(SmsConsent.phone == phone))
+
+
+def record_sms_consent(*, session: Session, consent_in: SmsConsentUpdate) -> SmsConsent:
+    """Store the number's latest choice; a repeated or simultaneous keyword updates the same row."""
+    now = utc_now()
+    for _attempt in range(2):
+        consent = get_sms_consent(session=session, phone=consent_in.phone)
+        if consent is None:
+            consent = SmsConsent(phone=consent_in.phone)
+        consent.opted_out = consent_in.opted_out
+        consent.keyword = consent_in.keyword
+        consent.updated_at = now
+        try:
+            with session.begin_nested():
+                session.add(consent)
+        except IntegrityError:
+            # Two keywords from one number at once: the other insert won; update its row.
+            continue
+        session.commit()
+        logger.info("sms consent recorded: opted_out=%s by %s", consent.opted_out, consent.keyword)
+        return consent
+    raise RuntimeError("could not record the SMS consent")

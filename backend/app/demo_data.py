@@ -45,6 +45,7 @@ from app.models import (
     Application,
     ApplicationEvent,
     Citizen,
+    CitizenNotification,
     Department,
     Notification,
     Service,
@@ -52,10 +53,11 @@ from app.models import (
     ServiceRequest,
     ServiceRequestEvent,
 )
+from app.notifications.outbox import NOTIFIED_REQUEST_CHANNELS
 from app.open311.api_keys import ensure_demo_client
 from app.staff.demo import seed_demo_staff
 from app.statuses import ApplicationStatus as A
-from app.statuses import NotificationAudience, Open311ServiceType, ServiceKind
+from app.statuses import NotificationAudience, NotificationChannel, NotificationStatus, Open311ServiceType, ServiceKind
 from app.statuses import ServiceRequestStatus as S
 from app.statuses import WorkOrderAction as W
 from app.working_days import add_working_days, subtract_working_days
@@ -624,7 +626,10 @@ def _request_record(
     )
     for step in plan.steps:
         fields = {name: value for name, value in vars(step).items() if name != "department"}
-        request.events.append(ServiceRequestEvent(**fields, department=departments[step.department]))
+        event = ServiceRequestEvent(**fields, department=departments[step.department])
+        request.events.append(event)
+        if plan.wants_updates and plan.channel in NOTIFIED_REQUEST_CHANNELS and step.notify_citizen:
+            _sent_back_then(event, plan.channel, asks_for_rating=step.action == W.RESOLVED)
     if plan.escalated_at is not None:
         escalation = next(step for step in plan.steps if step.action == W.ESCALATED)
         message = (
@@ -646,6 +651,29 @@ def _request_record(
     return request
 
 
+def _sent_back_then(
+    step: ServiceRequestEvent | ApplicationEvent, channel: str, *, asks_for_rating: bool = False
+) -> None:
+    """The demo's history happened before the hotline started: its notifications went out at the time.
+
+    Recorded as sent, so that the notification job does not text the demo's
+    numbers on every start.
+    """
+    notification = CitizenNotification(
+        channel=channel,
+        status=NotificationStatus.SENT.value,
+        asks_for_rating=asks_for_rating,
+        rating_requested_at=step.occurred_at if asks_for_rating else None,
+        attempts=1,
+        created_at=step.occurred_at,
+        sent_at=step.occurred_at,
+    )
+    if isinstance(step, ServiceRequestEvent):
+        notification.service_request_event = step
+    else:
+        notification.application_event = step
+
+
 def seed_demo(session: Session, *, reference_time: datetime | None = None) -> dict[str, int]:
     """Insert whatever demo records are missing; returns how many of each were added."""
     reference = (reference_time or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
@@ -665,23 +693,26 @@ def seed_demo(session: Session, *, reference_time: datetime | None = None) -> di
             phone=app_plan.phone,
             email=app_plan.email,
         )
-        session.add(
-            Application(
-                application_number=app_plan.number,
-                citizen=citizen,
-                service=services[app_plan.service],
-                status=app_plan.steps[-1].status,
-                submitted_at=app_plan.steps[0].occurred_at,
-                pin_hash=hash_pin(app_plan.pin),
-                # Some applicants ticked "text me about progress" (no random draw: the rest stays as it was).
-                wants_updates=app_plan.phone is not None and int(app_plan.number[-1]) % 2 == 0,
-                events=[
-                    # Every change after submission is one the applicant hears about.
-                    ApplicationEvent(**vars(step), notify_citizen=index > 0)
-                    for index, step in enumerate(app_plan.steps)
-                ],
-            )
+        application = Application(
+            application_number=app_plan.number,
+            citizen=citizen,
+            service=services[app_plan.service],
+            status=app_plan.steps[-1].status,
+            submitted_at=app_plan.steps[0].occurred_at,
+            pin_hash=hash_pin(app_plan.pin),
+            # Some applicants ticked "text me about progress" (no random draw: the rest stays as it was).
+            wants_updates=app_plan.phone is not None and int(app_plan.number[-1]) % 2 == 0,
+            events=[
+                # Every change after submission is one the applicant hears about.
+                ApplicationEvent(**vars(step), notify_citizen=index > 0)
+                for index, step in enumerate(app_plan.steps)
+            ],
         )
+        if application.wants_updates:
+            for event in application.events:
+                if event.notify_citizen:
+                    _sent_back_then(event, NotificationChannel.SMS.value)
+        session.add(application)
         added["applications"] += 1
 
     existing = set(session.scalars(select(ServiceRequest.request_number)))

@@ -322,6 +322,25 @@ class Notification(Base):
     service_request: Mapped[ServiceRequest] = relationship()
 
 
+class SmsConsent(Base):
+    """Whether a phone number accepts text messages from the hotline (STOP / START keywords).
+
+    The SMS channel records every keyword here; anything that texts citizens
+    (agent replies, status notifications) asks first. A number with no row
+    has never opted out.
+    """
+
+    __tablename__ = "sms_consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # E.164, as Twilio gives it: +447700900010.
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    opted_out: Mapped[bool] = mapped_column(Boolean)
+    # The keyword that made the last change (STOP, START, UNSUBSCRIBE...).
+    keyword: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
+
+
 # --- How conversations with the assistant go (facts from the Rasa server's broker; no message text) ---
 
 

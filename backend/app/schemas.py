@@ -9,6 +9,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.free_text import clean_free_text
 from app.identifiers import normalise_application_number
+from app.phones import E164_PATTERN
 from app.statuses import ApplicationStatus, ServiceKind
 
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -49,6 +50,8 @@ Channel = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 ShortLabel = Annotated[str, Field(max_length=200), cleaned_text(min_length=1, max_length=200)]
 IntentName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
 ContactPhone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{5,31}$")]
+# A number exactly as Twilio gives it (From of a signed webhook): +447700900010.
+E164Phone = Annotated[str, Field(pattern=E164_PATTERN, examples=["+447700900010"])]
 
 
 class ErrorMessage(BaseModel):
@@ -73,7 +76,12 @@ class ServicePublic(BaseModel):
 
 
 class ApplicationStatusLookup(BaseModel):
-    """A number plus exactly one proof of identity: date of birth or receipt PIN."""
+    """A number plus exactly one proof of identity: date of birth, receipt PIN, or the applicant's phone.
+
+    `phone` is for the SMS channel only: the number a text message came from,
+    taken from the Twilio-signed request (carrier-provided), never from what
+    the citizen typed. See docs/conversation-design.md, "Phone as proof".
+    """
 
     model_config = ConfigDict(
         extra="forbid",
@@ -81,6 +89,7 @@ class ApplicationStatusLookup(BaseModel):
             "examples": [
                 {"application_number": "APP-204817", "date_of_birth": "1985-03-14"},
                 {"application_number": "APP-204817", "pin": "482913"},
+                {"application_number": "APP-204817", "phone": "+447700900010"},
             ]
         },
     )
@@ -88,11 +97,12 @@ class ApplicationStatusLookup(BaseModel):
     application_number: Annotated[str, Field(max_length=32), AfterValidator(_application_number)]
     date_of_birth: date | None = None
     pin: Annotated[str, Field(pattern=r"^\d{6}$")] | None = None
+    phone: E164Phone | None = None
 
     @model_validator(mode="after")
     def _exactly_one_proof(self) -> "ApplicationStatusLookup":
-        if (self.date_of_birth is None) == (self.pin is None):
-            raise ValueError("give exactly one of date_of_birth or pin")
+        if sum(proof is not None for proof in (self.date_of_birth, self.pin, self.phone)) != 1:
+            raise ValueError("give exactly one of date_of_birth, pin or phone")
         return self
 
 
@@ -271,6 +281,39 @@ class ApplicationStatusChanged(BaseModel):
     last_step: str
     last_step_at: datetime
     next_step: str
+
+
+# --- SMS consent ----------------------------------------------------------
+
+SmsKeyword = Annotated[str, Field(pattern=r"^[A-Z]{2,16}$", examples=["STOP"])]
+
+
+class SmsConsentLookup(BaseModel):
+    """The number travels in the body, never in a URL, so that it stays out of access logs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: E164Phone
+
+
+class SmsConsentUpdate(BaseModel):
+    """A citizen's keyword: STOP and its synonyms opt out, START opts back in."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"phone": "+447700900010", "opted_out": True, "keyword": "STOP"}]},
+    )
+
+    phone: E164Phone
+    opted_out: bool
+    keyword: SmsKeyword
+
+
+class SmsConsentPublic(BaseModel):
+    phone: str = Field(examples=["+447700900010"])
+    opted_out: bool
+    keyword: str | None = Field(description="The keyword of the last change; null if there was none.")
+    updated_at: datetime | None = Field(description="When the number last changed its choice; null if never.")
 
 
 # --- conversation facts (from the Rasa server's broker) --------------------

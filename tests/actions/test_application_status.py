@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.application_status import ActionCheckApplicationStatus, ValidateApplicationStatusForm
 from tests.actions.conftest import responses
-from tests.actions.conversation_events import citizen_answers_form
+from tests.actions.conversation_events import citizen_answers_form, user
 
 CLEARED = [SlotSet("identity_proof", None), SlotSet("application_number", None)]
 
@@ -138,3 +138,86 @@ async def test_slow_backend_answers_within_the_timeout(tracker_from, dispatcher,
     assert time.monotonic() - started < 2.0
     assert events == CLEARED
     assert responses(dispatcher) == ["utter_backend_unavailable"]
+
+
+# --- the SMS sender's phone as proof (docs/conversation-design.md, "Phone as proof") ---
+
+APPLICANT_PHONE = "+447700900010"  # APP-204817's applicant in the demo data
+
+
+def number_texted(number: str, *, channel: str = "sms", sms_from: str | None = APPLICANT_PHONE):
+    turn = citizen_answers_form(
+        number,
+        "inform",
+        form="application_status_form",
+        requested_slot="application_number",
+        candidates={"application_number": number},
+        channel=channel,
+    )
+    turn[0]["metadata"] = {"phone": sms_from} if sms_from else {}
+    return turn
+
+
+@pytest.mark.asyncio
+async def test_texting_from_the_applicants_phone_is_the_proof(tracker_from, dispatcher, domain, running_backend):
+    tracker = tracker_from("application_status_asking_proof", *number_texted("APP-204817"))
+    events = await ValidateApplicationStatusForm(running_backend).run(dispatcher, tracker, domain)
+    assert events == [SlotSet("application_number", "APP-204817"), SlotSet("identity_proof", "phone:sms")]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "number,channel,sms_from",
+    [
+        ("APP-318402", "sms", APPLICANT_PHONE),  # another applicant's number
+        ("APP-900001", "sms", APPLICANT_PHONE),  # a number that does not exist
+        ("APP-204817", "sms", "+447700900999"),  # a phone that is not the applicant's
+        ("APP-204817", "sms", None),  # no signed sender
+        ("APP-204817", "socketio", APPLICANT_PHONE),  # metadata on another channel proves nothing
+        ("APP-204817", "voice", APPLICANT_PHONE),  # caller ID can be spoofed
+    ],
+    ids=["other-application", "unknown-number", "other-phone", "no-sender", "webchat", "voice"],
+)
+async def test_otherwise_the_date_of_birth_or_pin_is_asked_as_usual(
+    tracker_from, dispatcher, domain, running_backend, number, channel, sms_from
+):
+    tracker = tracker_from(
+        "application_status_asking_proof", *number_texted(number, channel=channel, sms_from=sms_from)
+    )
+    events = await ValidateApplicationStatusForm(running_backend).run(dispatcher, tracker, domain)
+    assert events == [SlotSet("application_number", number)]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.asyncio
+async def test_backend_down_during_the_phone_check_falls_back_to_the_question(
+    tracker_from, dispatcher, domain, down_backend
+):
+    tracker = tracker_from("application_status_asking_proof", *number_texted("APP-204817"))
+    events = await ValidateApplicationStatusForm(down_backend).run(dispatcher, tracker, domain)
+    assert events == [SlotSet("application_number", "APP-204817")]
+
+
+@pytest.mark.asyncio
+async def test_phone_proof_gives_the_status_to_the_applicants_phone(tracker_from, dispatcher, domain, running_backend):
+    texted = user("APP-204817", "inform", channel="sms")
+    texted["metadata"] = {"phone": APPLICANT_PHONE}
+    tracker = tracker_from("application_status_ready", texted, slots={"identity_proof": "phone:sms"})
+    events = await ActionCheckApplicationStatus(running_backend).run(dispatcher, tracker, domain)
+    assert events == CLEARED
+    assert responses(dispatcher) == ["utter_application_status"]
+    assert dispatcher.messages[0]["application_number"] == "APP-204817"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("channel,sms_from", [("socketio", APPLICANT_PHONE), ("sms", "+447700900999"), ("sms", None)])
+async def test_phone_proof_without_the_matching_signed_sender_fails(
+    tracker_from, dispatcher, domain, running_backend, channel, sms_from
+):
+    texted = user("APP-204817", "inform", channel=channel)
+    texted["metadata"] = {"phone": sms_from} if sms_from else {}
+    tracker = tracker_from("application_status_ready", texted, slots={"identity_proof": "phone:sms"})
+    events = await ActionCheckApplicationStatus(running_backend).run(dispatcher, tracker, domain)
+    assert events == CLEARED
+    assert responses(dispatcher) == ["utter_verification_failed"]

@@ -60,6 +60,7 @@ def create_application(
     statuses: list[ApplicationStatus] | None = None,
     pin: str = "123456",
     date_of_birth: date = date(1970, 1, 1),
+    phone: str | None = None,
 ) -> Application:
     """An application whose history walks through `statuses`, one day apart."""
     statuses = statuses or [ApplicationStatus.SUBMITTED]
@@ -67,7 +68,7 @@ def create_application(
     service = session.scalar(select(Service).where(Service.kind == ServiceKind.APPLICATION.value))
     application = Application(
         application_number=_unused_number(session, Application, "application_number", "APP"),
-        citizen=Citizen(full_name="Test Person", date_of_birth=date_of_birth),
+        citizen=Citizen(full_name="Test Person", date_of_birth=date_of_birth, phone=phone),
         service=service or create_service(session, kind=ServiceKind.APPLICATION),
         status=statuses[-1].value,
         submitted_at=start,

@@ -16,6 +16,8 @@ CONTRACT_OPERATIONS = {
     ("/api/v1/conversation-facts", "post"),
     ("/api/v1/conversations/{conversation_id}/citizen-updates/collect", "post"),
     ("/api/v1/services", "get"),
+    ("/api/v1/sms-consents", "post"),
+    ("/api/v1/sms-consents/lookup", "post"),
     ("/api/v1/applications/{application_number}/status-changes", "post"),
     ("/api/v1/work-orders", "get"),
     ("/api/v1/work-orders/{request_number}", "get"),

@@ -16,8 +16,10 @@ from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-import channels  # noqa: F401 - installs the guard, as the Rasa server's import of the channels does
 from channels import action_server_guard
+from channels.health import HealthInput
+
+HealthInput()  # installs the guard, as the Rasa server does when it builds its channels
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -24,6 +24,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class TwilioAccount:
+    """The Twilio settings the hotline runs with: what a test acting as Twilio needs to sign and to check."""
+
+    account_sid: str
+    auth_token: str
+    # What Twilio would call: deliberately not the address the server listens on,
+    # as behind a TLS-terminating proxy, so signatures are checked against the public URL.
+    public_url: str
+    conversation_id_secret: str
+    api_base_url: str
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "TWILIO_ACCOUNT_SID": self.account_sid,
+            "TWILIO_AUTH_TOKEN": self.auth_token,
+            "HOTLINE_PUBLIC_URL": self.public_url,
+            "CONVERSATION_ID_SECRET": self.conversation_id_secret,
+            "TWILIO_API_BASE_URL": self.api_base_url,
+        }
+
+
+def new_twilio_account(api_base_url: str = "https://api.twilio.com") -> TwilioAccount:
+    return TwilioAccount(
+        account_sid="AC" + uuid.uuid4().hex,
+        auth_token=uuid.uuid4().hex,
+        public_url="https://hotline.northbridge.example",
+        conversation_id_secret=uuid.uuid4().hex,
+        api_base_url=api_base_url,
+    )
+
+
 @dataclass
 class Hotline:
     """A running hotline: its URLs, and a way to stop it."""
@@ -35,6 +67,7 @@ class Hotline:
     actions_url: str
     service_token: str
     rasa_token: str
+    twilio: TwilioAccount
     output: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -51,11 +84,12 @@ class Hotline:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def start_hotline(var_dir: Path, **extra_env: str) -> Hotline:
+def start_hotline(var_dir: Path, twilio: TwilioAccount | None = None, **extra_env: str) -> Hotline:
     """Run scripts/start and return once it prints that the hotline is ready."""
     ports = {name: free_port() for name in ("BACKEND_PORT", "ACTIONS_PORT", "RASA_PORT")}
     token = uuid.uuid4().hex
     rasa_token = uuid.uuid4().hex
+    twilio = twilio or new_twilio_account()
     env = {
         **os.environ,
         **{name: str(port) for name, port in ports.items()},
@@ -66,6 +100,7 @@ def start_hotline(var_dir: Path, **extra_env: str) -> Hotline:
         # Rasa's HTTP API is protected as it must be on any deployment.
         "RASA_AUTH_TOKEN": rasa_token,
         "DATABASE_URL": f"sqlite:///{var_dir}/backend.db",
+        **twilio.environment(),
         **extra_env,
     }
     for inherited in (
@@ -95,6 +130,7 @@ def start_hotline(var_dir: Path, **extra_env: str) -> Hotline:
         actions_url=f"http://127.0.0.1:{ports['ACTIONS_PORT']}",
         service_token=token,
         rasa_token=rasa_token,
+        twilio=twilio,
     )
     ready = threading.Event()
 

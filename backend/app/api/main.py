@@ -10,6 +10,7 @@ from app.api.routes import (
     handoffs,
     service_requests,
     services,
+    sms_consents,
     work_orders,
 )
 
@@ -22,6 +23,7 @@ api_router.include_router(applications.router)
 api_router.include_router(service_requests.router)
 api_router.include_router(handoffs.router)
 api_router.include_router(services.router)
+api_router.include_router(sms_consents.router)
 api_router.include_router(work_orders.router)
 api_router.include_router(conversation_facts.router)
 api_router.include_router(citizen_updates.router)

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # Bearer token the action server presents on /api/v1/*.
     BACKEND_SERVICE_TOKEN: str = DEFAULT_SERVICE_TOKEN
     ENVIRONMENT: Literal["development", "production"] = "development"
+    # Region (ISO 3166 code) that citizens' phone numbers without a country code belong to.
+    PHONE_DEFAULT_REGION: str = "GB"
     # How often the back office looks for overdue work orders to escalate;
     # 0 leaves it to `python -m app.manage escalate-overdue` (cron, tests).
     OVERDUE_CHECK_INTERVAL_SECONDS: float = Field(default=0, ge=0)

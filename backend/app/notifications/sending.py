@@ -3,8 +3,11 @@
 Each text is sent at most once: the record is marked `sending` and committed
 before Twilio is called, so a crash or a lost answer leaves it there and it
 is never tried again. A failure that sent nothing is tried again later (after
-1, 5, 15, 60 minutes...) up to NOTIFICATION_MAX_ATTEMPTS. A number Twilio
-reports as opted out (it replied STOP) gets nothing more. The rating question is put by the assistant (Rasa's HTTP API), so
+1, 5, 15, 60 minutes...) up to NOTIFICATION_MAX_ATTEMPTS. Nothing goes to a
+number that has opted out: the SMS channel's consent record (STOP, and not
+START since) is asked first, and a number Twilio itself reports as
+unsubscribed is recorded the same way. The rating question is put by the
+assistant (Rasa's HTTP API), so
 the citizen's answer lands in its survey form: on SMS it comes back to us and
 is texted with the update; on web chat it appears in the conversation. While
 an agent has the conversation, the question waits.
@@ -20,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, true, update
 from sqlalchemy.orm import Session, joinedload
 
+from app.crud import get_sms_consent
 from app.handoff.delivery import DeliveryFailed, RasaDelivery
 from app.handoff.service import open_handoff_for
 from app.models import (
@@ -142,6 +146,10 @@ def _send_sms(
     phone = _phone(notification)
     if phone is None:
         _finish(notification, S.UNDELIVERABLE, error="no_valid_number")
+        return
+    consent = get_sms_consent(session=session, phone=phone)
+    if consent is not None and consent.opted_out:
+        _finish(notification, S.SKIPPED_OPTED_OUT, error="sms_consent")
         return
     question: str | None = None
     if notification.asks_for_rating:

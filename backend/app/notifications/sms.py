@@ -19,10 +19,11 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from app.core.config import settings
+from app.phones import normalise_phone
+
 TWILIO_CLOUD_API = "https://api.twilio.com"
 SEND_TIMEOUT_SECONDS = 10.0
-# The city's own numbers are written the local way ("07700 900123").
-HOME_REGION = "GB"
 
 # Twilio error codes: https://www.twilio.com/docs/api/errors
 UNSUBSCRIBED_RECIPIENT = 21610
@@ -59,16 +60,15 @@ class SmsOutcomeUnknown(SmsError):
 
 def to_e164(phone: str | None) -> str | None:
     """The number in E.164 (+447700900123), or None when it cannot be a mobile number (texts need one)."""
-    if not phone:
-        return None
-    try:
-        parsed = phonenumbers.parse(phone, HOME_REGION)
-    except phonenumbers.NumberParseException:
+    normalised = normalise_phone(phone, default_region=settings.PHONE_DEFAULT_REGION)
+    if normalised is None:
         return None
     # "Possible", not "valid": the numbers Ofcom keeps for drama and tests (07700 900xxx) must pass.
-    if not phonenumbers.is_possible_number_for_type(parsed, phonenumbers.PhoneNumberType.MOBILE):
+    if not phonenumbers.is_possible_number_for_type(
+        phonenumbers.parse(normalised), phonenumbers.PhoneNumberType.MOBILE
+    ):
         return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return normalised
 
 
 class _RedirectedHttpClient(TwilioHttpClient):

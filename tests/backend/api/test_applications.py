@@ -241,3 +241,70 @@ def test_refused_status_changes(
     url = f"/api/v1/applications/{number or application.application_number}/status-changes"
     assert client.post(url, json=body, headers=auth_headers).status_code == status_code
     assert client.post(url, json=body).status_code == 401
+
+
+# --- the applicant's phone as proof (SMS channel) -----------------------------
+
+# The phones the demo data gives the fixed applicants (docs/conversation-design.md).
+DEMO_PHONES = {"APP-204817": "+447700900010", "APP-318402": "+447700900446"}
+
+
+@pytest.mark.parametrize(("number", "phone"), sorted(DEMO_PHONES.items()))
+def test_demo_applicant_phone_is_a_proof(
+    client: TestClient, auth_headers: dict[str, str], number: str, phone: str
+) -> None:
+    response = client.post(URL, json={"application_number": number, "phone": phone}, headers=auth_headers)
+    assert response.status_code == 200
+    assert response.json()["application_number"] == number
+
+
+@pytest.mark.parametrize("on_record", ["07700 900321", "+44 7700 900321", "+447700900321", "(07700) 900-321"], ids=str)
+def test_phone_on_record_in_any_written_form_matches_its_e164(
+    client: TestClient, db: Session, auth_headers: dict[str, str], on_record: str
+) -> None:
+    number = create_application(db, phone=on_record).application_number
+    response = client.post(URL, json={"application_number": number, "phone": "+447700900321"}, headers=auth_headers)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("number", "phone"),
+    [
+        ("APP-204817", "+447700900446"),  # another applicant's phone
+        ("APP-204817", "+4477009000100"),  # one digit more
+        ("APP-999999", "+447700900010"),  # unknown number, a real applicant's phone
+    ],
+    ids=["other-applicant", "longer", "unknown-number"],
+)
+def test_wrong_phone_and_unknown_number_look_the_same(
+    client: TestClient, auth_headers: dict[str, str], number: str, phone: str
+) -> None:
+    response = client.post(URL, json={"application_number": number, "phone": phone}, headers=auth_headers)
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+@pytest.mark.parametrize("on_record", [None, "", "not a number", "12"], ids=["none", "empty", "words", "short"])
+def test_applicant_without_a_readable_phone_never_matches(
+    client: TestClient, db: Session, auth_headers: dict[str, str], on_record: str | None
+) -> None:
+    number = create_application(db, phone=on_record).application_number
+    for phone in ("+447700900321", "+4412"):
+        response = client.post(URL, json={"application_number": number, "phone": phone}, headers=auth_headers)
+        assert response.status_code in (404, 422)
+        assert response.status_code == 404 or phone == "+4412"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["07700900010", "447700900010", "+44 7700 900010", "+0447700900010", "+447700900010\u200b", "+٤٤٧٧٠٠٩٠٠٠١٠"],
+)
+def test_phone_proof_must_be_e164(client: TestClient, auth_headers: dict[str, str], phone: str) -> None:
+    response = client.post(URL, json={"application_number": "APP-204817", "phone": phone}, headers=auth_headers)
+    assert response.status_code == 422
+    assert phone not in response.text
+
+
+def test_phone_with_another_proof_is_two_proofs(client: TestClient, auth_headers: dict[str, str]) -> None:
+    body = {"application_number": "APP-204817", "phone": "+447700900010", "pin": "482913"}
+    assert client.post(URL, json=body, headers=auth_headers).status_code == 422

@@ -18,7 +18,7 @@ from app.core.config import Settings
 from app.handoff.delivery import RasaDelivery, set_delivery
 from app.models import CitizenNotification, ServiceRequest, ServiceRequestEvent
 from app.notifications.runner import run_notifications
-from tests.backend.notifications.twilio_standin import TwilioStandIn
+from tests.twilio_standin import TwilioStandIn
 
 ACCOUNT_SID = "AC" + "5" * 32
 AUTH_TOKEN = "notification-tests-auth-token"

@@ -22,7 +22,7 @@ from tests.backend.notifications.conftest import (
     notifications_of,
     run,
 )
-from tests.backend.notifications.twilio_standin import DROP, TwilioStandIn
+from tests.twilio_standin import TwilioStandIn
 
 PHONE = "+447700900123"
 MINUTE = timedelta(minutes=1)
@@ -35,11 +35,11 @@ def test_dispatch_accept_progress_resolve_each_texted_once(
     number = file_request(client, auth_headers)
     start = datetime.now(UTC)
     assert run(db, start + MINUTE, settings) == {}  # filing and dispatch are not news for the citizen
-    assert twilio.messages == []
+    assert twilio.messages() == []
 
     accept_work_order(session=db, request_number=number, actor="Dana Reid", now=start + 60 * MINUTE)
     assert run(db, start + 61 * MINUTE, settings) == {"sent": 1}
-    (accepted,) = twilio.messages
+    (accepted,) = twilio.messages()
     assert (accepted["to"], accepted["from"]) == (PHONE, SMS_FROM)
     assert accepted["body"].startswith(f"Northbridge 12345: your report {number} (Street light not working) - Accepted")
     assert "Reply STOP" in accepted["body"]
@@ -61,7 +61,7 @@ def test_dispatch_accept_progress_resolve_each_texted_once(
         internal_note="Replaced with LED unit 4471",
     )
     assert run(db, start + 121 * MINUTE, settings) == {"sent": 2}
-    bodies = [message["body"] for message in twilio.messages]
+    bodies = [message["body"] for message in twilio.messages()]
     assert "Work on your request has started." in bodies[1]
     resolved = bodies[2]
     assert "Resolved. The lamp was replaced and is working again." in resolved
@@ -79,10 +79,10 @@ def test_dispatch_accept_progress_resolve_each_texted_once(
     # Later runs, at any time, send nothing again.
     for later in (122, 180, 60 * 24):
         assert run(db, start + later * MINUTE, settings) == {}
-    assert len(twilio.messages) == 3 and len(assistant.triggers) == 1
+    assert len(twilio.messages()) == 3 and len(assistant.triggers) == 1
     records = notifications_of(db, number)
     assert [n.status for n in records] == ["sent", "sent", "sent"]
-    assert [n.provider_reference for n in records] == [m["sid"] for m in twilio.messages]
+    assert [n.provider_reference for n in records] == [m["sid"] for m in twilio.messages()]
     assert [n.asks_for_rating for n in records] == [False, False, True]
 
 
@@ -96,7 +96,30 @@ def test_nothing_goes_to_citizens_who_did_not_opt_in(
     resolve_work_order(session=db, request_number=number, resolution="The lamp was fixed.", actor="Dana", now=start)
     run(db, start + MINUTE, settings)
     assert notifications_of(db, number) == []
-    assert twilio.messages == [] and assistant.triggers == []
+    assert twilio.messages() == [] and assistant.triggers == []
+
+
+def test_a_number_that_texted_stop_gets_nothing_until_start(
+    client: TestClient, db: Session, auth_headers: dict[str, str], twilio: TwilioStandIn, assistant: Assistant
+) -> None:
+    settings = notification_settings(twilio)
+
+    def consent(opted_out: bool, keyword: str) -> None:
+        body = {"phone": PHONE, "opted_out": opted_out, "keyword": keyword}
+        assert client.post("/api/v1/sms-consents", json=body, headers=auth_headers).status_code == 200
+
+    number = file_request(client, auth_headers)
+    start = datetime.now(UTC)
+    consent(True, "STOP")  # as the SMS channel records it
+    accept_work_order(session=db, request_number=number, actor="Dana Reid", now=start)
+    assert run(db, start + MINUTE, settings) == {"skipped_opted_out": 1}
+    assert notifications_of(db, number)[0].last_error == "sms_consent"
+    assert twilio.messages() == []
+    consent(False, "START")
+    resolve_work_order(session=db, request_number=number, resolution="The lamp was replaced.", actor="Dana", now=start)
+    assert run(db, start + 2 * MINUTE, settings) == {"sent": 1}
+    assert [m["to"] for m in twilio.messages()] == [PHONE]
+    assert "Resolved" in twilio.messages()[0]["body"]
 
 
 def test_a_number_that_opted_out_with_twilio_gets_nothing_more(
@@ -106,13 +129,13 @@ def test_a_number_that_opted_out_with_twilio_gets_nothing_more(
     number = file_request(client, auth_headers)
     start = datetime.now(UTC)
     accept_work_order(session=db, request_number=number, actor="Dana Reid", now=start)
-    twilio.next_answers = [(400, 21610)]  # Twilio: "Attempt to send to unsubscribed recipient" (it replied STOP)
+    twilio.refuse_next(400, 21610)  # Twilio: "Attempt to send to unsubscribed recipient" (it replied STOP)
     assert run(db, start + MINUTE, settings) == {"skipped_opted_out": 1}
     (record,) = notifications_of(db, number)
     assert (record.status, record.last_error) == ("skipped_opted_out", "twilio_21610")
     for later in (10, 100, 1000):
         assert run(db, start + later * MINUTE, settings) == {}
-    assert twilio.messages == []
+    assert twilio.messages() == []
 
 
 def test_a_failure_that_sent_nothing_is_tried_again_later_and_sent_once(
@@ -121,7 +144,7 @@ def test_a_failure_that_sent_nothing_is_tried_again_later_and_sent_once(
     number = file_request(client, auth_headers)
     start = datetime.now(UTC)
     accept_work_order(session=db, request_number=number, actor="Dana Reid", now=start)
-    twilio.next_answers = [(503, 20500)]  # Twilio's own trouble: it did not send
+    twilio.refuse_next(503, 20500)  # Twilio's own trouble: it did not send
     assert run(db, start + MINUTE, notification_settings(twilio)) == {"failed": 1}
     (record,) = notifications_of(db, number)
     assert (record.status, record.attempts, record.last_error) == ("failed", 1, "twilio_20500")
@@ -134,7 +157,7 @@ def test_a_failure_that_sent_nothing_is_tried_again_later_and_sent_once(
     assert (record.attempts, record.last_error, record.next_attempt_at) == (2, "unreachable", start + 7 * MINUTE)
     assert run(db, start + 7 * MINUTE, notification_settings(twilio)) == {"sent": 1}
     assert run(db, start + 60 * MINUTE, notification_settings(twilio)) == {}
-    assert len(twilio.messages) == 1
+    assert len(twilio.messages()) == 1
 
 
 def test_after_the_last_attempt_it_is_undeliverable(
@@ -143,14 +166,14 @@ def test_after_the_last_attempt_it_is_undeliverable(
     number = file_request(client, auth_headers)
     start = datetime.now(UTC)
     accept_work_order(session=db, request_number=number, actor="Dana Reid", now=start)
-    twilio.next_answers = [(429, 20429)] * 3
+    twilio.refuse_next(429, 20429, count=3)
     settings = notification_settings(twilio)  # three attempts
     for minutes in (1, 2, 7):
         run(db, start + minutes * MINUTE, settings)
     (record,) = notifications_of(db, number)
     assert (record.status, record.attempts, record.next_attempt_at) == ("undeliverable", 3, None)
     assert run(db, start + 600 * MINUTE, settings) == {}
-    assert twilio.messages == []
+    assert twilio.messages() == []
 
 
 def test_a_lost_answer_is_never_sent_again(
@@ -160,7 +183,7 @@ def test_a_lost_answer_is_never_sent_again(
     number = file_request(client, auth_headers)
     start = datetime.now(UTC)
     accept_work_order(session=db, request_number=number, actor="Dana Reid", now=start)
-    twilio.next_answers = [DROP]  # the request reached "Twilio", the answer never came back
+    twilio.drop_next()  # the request reached "Twilio", the answer never came back
     assert run(db, start + MINUTE, settings) == {"sending": 1}
     (record,) = notifications_of(db, number)
     assert (record.status, record.last_error) == ("sending", "no_answer")
@@ -176,7 +199,7 @@ def test_a_wrong_number_is_undeliverable_at_once(
     accept_work_order(session=db, request_number=number, actor="Dana Reid", now=start)
     assert run(db, start + MINUTE, notification_settings(twilio)) == {"undeliverable": 1}
     assert notifications_of(db, number)[0].last_error == "no_valid_number"
-    assert twilio.messages == []
+    assert twilio.messages() == []
 
 
 def test_without_a_twilio_account_texts_wait_then_expire(
@@ -189,7 +212,7 @@ def test_without_a_twilio_account_texts_wait_then_expire(
     assert notifications_of(db, number)[0].status == "pending"
     assert run(db, start + 73 * 60 * MINUTE, notification_settings(twilio)) == {"expired": 1}
     assert run(db, start + 74 * 60 * MINUTE, notification_settings(twilio)) == {}
-    assert twilio.messages == []
+    assert twilio.messages() == []
 
 
 def test_old_steps_seen_for_the_first_time_are_not_sent(
@@ -200,7 +223,7 @@ def test_old_steps_seen_for_the_first_time_are_not_sent(
     accept_work_order(session=db, request_number=number, actor="Dana Reid", now=start)
     run(db, start + 4 * 24 * 60 * MINUTE, notification_settings(twilio))  # a back office that was down for days
     assert notifications_of(db, number)[0].status == "expired"
-    assert twilio.messages == []
+    assert twilio.messages() == []
 
 
 def test_the_rating_question_waits_while_an_agent_has_the_conversation(
@@ -223,7 +246,7 @@ def test_the_rating_question_waits_while_an_agent_has_the_conversation(
     handoff.status, handoff.ended_at = "closed", start + 2 * MINUTE
     db.commit()
     assert run(db, start + 3 * MINUTE, settings) == {"sent": 1}
-    assert RATING_QUESTION.format(number=number) in twilio.messages[-1]["body"]
+    assert RATING_QUESTION.format(number=number) in twilio.messages()[-1]["body"]
     assert len(assistant.triggers) == 1
 
 
@@ -240,7 +263,7 @@ def test_when_the_assistant_is_away_the_resolution_waits_for_its_question(
     assert notifications_of(db, number)[1].last_error == "assistant_unavailable"
     assistant.away = False
     assert run(db, start + 3 * MINUTE, settings) == {"sent": 1}
-    assert len(twilio.messages) == 2
+    assert len(twilio.messages()) == 2
 
 
 def test_applicants_who_asked_are_texted_about_their_application(
@@ -264,7 +287,7 @@ def test_applicants_who_asked_are_texted_about_their_application(
             internal_note="Priority case",
         )
     assert run(db, start + MINUTE, settings) == {"sent": 1}
-    (message,) = twilio.messages
+    (message,) = twilio.messages()
     assert message["to"] == "+447700900456"
     assert f"your application {opted_in.application_number}" in message["body"]
     assert "Under review. A caseworker started reviewing your application." in message["body"]
@@ -293,4 +316,4 @@ def test_an_applicant_without_a_phone_is_recorded_undeliverable(db: Session, twi
         .where(Application.id == application.id)
     )
     assert (record.status, record.last_error) == ("undeliverable", "no_contact")
-    assert twilio.messages == []
+    assert twilio.messages() == []

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.lifecycle.service_requests import accept_work_order, add_progress_note, resolve_work_order
 from tests.backend.handoff_fixtures import sign_in
 from tests.backend.notifications.conftest import Assistant, file_request, notification_settings, notifications_of, run
-from tests.backend.notifications.twilio_standin import TwilioStandIn
+from tests.twilio_standin import TwilioStandIn
 
 CONVERSATION = "0f8fad5b-d9cb-469f-a165-70867728950e"
 MINUTE = timedelta(minutes=1)
@@ -33,7 +33,7 @@ def test_updates_wait_for_the_next_visit_and_are_shown_once(
         session=db, request_number=number, resolution="The lamp was replaced.", actor="Dana", now=start + 2 * MINUTE
     )
     assert run(db, start + 3 * MINUTE, settings) == {"rating_asked": 1}
-    assert twilio.messages == []  # web chat citizens are not texted
+    assert twilio.messages() == []  # web chat citizens are not texted
     # The assistant puts the rating question in the conversation: live if the page is open, else on the next visit.
     (trigger,) = assistant.triggers
     assert (trigger["conversation_id"], trigger["output_channel"]) == (CONVERSATION, "latest")

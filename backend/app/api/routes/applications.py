@@ -25,7 +25,7 @@ NO_MATCH = "No application matches those details."
 
 @router.post(
     "/status-lookup",
-    summary="Look up an application's status with a date of birth or receipt PIN",
+    summary="Look up an application's status with a date of birth, receipt PIN or the applicant's phone",
     description=(
         "Gives the status of an application to whoever proves they are the applicant. "
         "An unknown number and a wrong proof get the same 404 body, after the same "
@@ -40,6 +40,7 @@ def lookup_application_status(lookup: ApplicationStatusLookup, session: SessionD
         application_number=lookup.application_number,
         date_of_birth=lookup.date_of_birth,
         pin=lookup.pin,
+        phone=lookup.phone,
     )
     if application is None:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NO_MATCH)

@@ -1,0 +1,149 @@
+"""Small shared state of the Twilio channels: atomic claims on webhook ids, and short-lived values.
+
+Claims make repeated webhooks (Twilio retries, two copies at the same moment)
+produce one assistant turn: whoever inserts the key first wins, in one atomic
+step of the store, never check-then-set. Values hold the address book (which
+phone a conversation id texts back to) and voice replies for repeated turns.
+
+Two stores with one interface: Redis (`SET NX EX`) when REDIS_URL is set, so
+that every Rasa replica shares it; otherwise a SQLite file under HOTLINE_VAR,
+which is atomic across the processes of one machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+from typing import Optional, Protocol
+
+import redis.asyncio as redis_asyncio
+
+from channels.twilio_settings import TwilioChannelSettings
+
+
+class WebhookStore(Protocol):
+    async def claim(self, key: str, ttl_seconds: int) -> bool:
+        """True for exactly one caller per key until the key expires or is released."""
+
+    async def release(self, key: str) -> None:
+        """Give a claim back, so that Twilio's retry of a failed turn is processed."""
+
+    async def put(self, key: str, value: str, ttl_seconds: int) -> None: ...
+
+    async def get(self, key: str) -> Optional[str]: ...
+
+    async def close(self) -> None: ...
+
+
+class RedisWebhookStore:
+    def __init__(self, url: str, key_prefix: str) -> None:
+        self._redis = redis_asyncio.Redis.from_url(url, decode_responses=True)
+        self._prefix = key_prefix
+
+    async def claim(self, key: str, ttl_seconds: int) -> bool:
+        return bool(await self._redis.set(self._prefix + "claim:" + key, "1", nx=True, ex=ttl_seconds))
+
+    async def release(self, key: str) -> None:
+        await self._redis.delete(self._prefix + "claim:" + key)
+
+    async def put(self, key: str, value: str, ttl_seconds: int) -> None:
+        await self._redis.set(self._prefix + "value:" + key, value, ex=ttl_seconds)
+
+    async def get(self, key: str) -> Optional[str]:
+        return await self._redis.get(self._prefix + "value:" + key)
+
+    async def close(self) -> None:
+        await self._redis.close()
+
+
+class SqliteWebhookStore:
+    """One table with a unique key; SQLite's write lock makes each statement atomic across processes."""
+
+    _PRUNE_EVERY = 500  # writes between deletions of expired rows
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as connection:
+            # WAL: readers never wait for the writer; a claim is one short write.
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS webhook_entry ("
+                " key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at REAL NOT NULL)"
+            )
+        self._writes = 0
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: each statement commits on its own; timeout waits for the write lock.
+        connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        # In WAL mode NORMAL loses nothing when a process dies, only on power loss: a webhook then seen
+        # twice at worst. FULL would add a disk flush to every webhook.
+        connection.execute("PRAGMA synchronous=NORMAL")
+        return connection
+
+    def _run(self, sql: str, parameters: tuple) -> sqlite3.Cursor:
+        connection = self._connect()
+        try:
+            return connection.execute(sql, parameters)
+        finally:
+            connection.close()
+
+    def _claim(self, key: str, ttl_seconds: int) -> bool:
+        now = time.time()
+        connection = self._connect()
+        try:
+            # Inserts, or takes over an expired claim, in one statement: never check-then-set.
+            cursor = connection.execute(
+                "INSERT INTO webhook_entry (key, value, expires_at) VALUES (?, '1', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at "
+                "WHERE webhook_entry.expires_at < ?",
+                ("claim:" + key, now + ttl_seconds, now),
+            )
+            claimed = cursor.rowcount == 1
+            self._writes += 1
+            if self._writes % self._PRUNE_EVERY == 0:
+                connection.execute("DELETE FROM webhook_entry WHERE expires_at < ?", (now,))
+            return claimed
+        finally:
+            connection.close()
+
+    async def claim(self, key: str, ttl_seconds: int) -> bool:
+        return await asyncio.to_thread(self._claim, key, ttl_seconds)
+
+    async def release(self, key: str) -> None:
+        await asyncio.to_thread(self._run, "DELETE FROM webhook_entry WHERE key = ?", ("claim:" + key,))
+
+    async def put(self, key: str, value: str, ttl_seconds: int) -> None:
+        expires_at = time.time() + ttl_seconds
+        # Re-putting the same value (the address book, on every text) writes only once a day.
+        await asyncio.to_thread(
+            self._run,
+            "INSERT INTO webhook_entry (key, value, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at "
+            "WHERE webhook_entry.value != excluded.value OR webhook_entry.expires_at < excluded.expires_at - ?",
+            ("value:" + key, value, expires_at, min(86400, ttl_seconds / 2)),
+        )
+
+    def _get(self, key: str) -> Optional[str]:
+        connection = self._connect()
+        try:
+            row = connection.execute(
+                "SELECT value FROM webhook_entry WHERE key = ? AND expires_at >= ?", ("value:" + key, time.time())
+            ).fetchone()
+        finally:
+            connection.close()
+        return row[0] if row else None
+
+    async def get(self, key: str) -> Optional[str]:
+        return await asyncio.to_thread(self._get, key)
+
+    async def close(self) -> None:
+        return None
+
+
+def webhook_store_from_settings(settings: TwilioChannelSettings) -> WebhookStore:
+    if settings.redis_url:
+        return RedisWebhookStore(settings.redis_url, settings.redis_key_prefix)
+    return SqliteWebhookStore(settings.var_dir / "channels.db")

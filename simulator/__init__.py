@@ -1,0 +1,1 @@
+"""Acting as Twilio from a terminal: try the SMS and voice channels without a Twilio account."""
