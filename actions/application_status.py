@@ -11,7 +11,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.backend_client import BackendClient, BackendError, UsesBackend
+from actions.backend_client import BackendClient, BackendError, BackendThrottled, UsesBackend
+from actions.caller import caller_phone
 from actions.citizen_text import as_text, format_citizen_date
 from actions.identifiers import (
     SMS_PHONE_PROOF,
@@ -69,7 +70,10 @@ class ValidateApplicationStatusForm(UsesBackend, FormValidationAction):
         if phone is None:
             return False
         try:
-            return await self.backend.lookup_application(number, phone=phone) is not None
+            found = await self.backend.lookup_application(
+                number, phone=phone, conversation_id=tracker.sender_id[:128], caller_phone=phone
+            )
+            return found is not None
         except BackendError:
             return False  # the usual question follows; the check itself then reports the outage
 
@@ -107,7 +111,13 @@ class ActionCheckApplicationStatus(UsesBackend, Action):
                 return events
             value = phone
         try:
-            status = await self.backend.lookup_application(number, **{kind: value})
+            status = await self.backend.lookup_application(
+                number, conversation_id=tracker.sender_id[:128], caller_phone=caller_phone(tracker), **{kind: value}
+            )
+        except BackendThrottled:
+            logger.info("application status: too many failed checks")
+            dispatcher.utter_message(response="utter_too_many_attempts")
+            return events
         except BackendError:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return events

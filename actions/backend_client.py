@@ -8,7 +8,7 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -31,6 +31,10 @@ class BackendError(Exception):
 
 class BackendUnavailable(BackendError):
     """Connection refused, timeout, 5xx or an unreadable answer."""
+
+
+class BackendThrottled(BackendError):
+    """Too many failed checks from this conversation, phone or for this number: the citizen must wait."""
 
 
 class BackendRejected(BackendError):
@@ -159,6 +163,8 @@ class BackendClient:
             return None
         if response.status_code >= 500:
             raise BackendUnavailable(f"backend answered {response.status_code}")
+        if response.status_code == 429:
+            raise BackendThrottled("too many failed attempts")
         if not 200 <= response.status_code < 300:
             logger.error("backend rejected %s %s with %s", method, path, response.status_code)
             raise BackendRejected(response.status_code)
@@ -174,6 +180,8 @@ class BackendClient:
         date_of_birth: Optional[str] = None,
         pin: Optional[str] = None,
         phone: Optional[str] = None,
+        conversation_id: Optional[str] = None,
+        caller_phone: Optional[str] = None,
     ) -> Optional[ApplicationStatus]:
         """None when the number is unknown or the proof is wrong (the backend does not say which).
 
@@ -184,6 +192,8 @@ class BackendClient:
         if len(given) != 1:
             raise ValueError("give exactly one of date_of_birth, pin and phone")
         body = {"application_number": number, **given}
+        # Where the attempt comes from, for the back office's limit on guessing.
+        body.update({k: v for k, v in (("conversation_id", conversation_id), ("caller_phone", caller_phone)) if v})
         payload = await self._request("POST", f"{API}/applications/status-lookup", json=body, not_found_is_none=True)
         return None if payload is None else _parse(ApplicationStatus, payload)
 
@@ -211,9 +221,15 @@ class BackendClient:
             body["contact_phone"] = contact_phone
         return _parse(FiledServiceRequest, await self._request("POST", f"{API}/service-requests", json=body))
 
-    async def get_service_request(self, number: str) -> Optional[ServiceRequestStatus]:
+    async def get_service_request(
+        self, number: str, *, conversation_id: Optional[str] = None, caller_phone: Optional[str] = None
+    ) -> Optional[ServiceRequestStatus]:
         """None when no request has that number."""
-        payload = await self._request("GET", f"{API}/service-requests/{quote(number, safe='')}", not_found_is_none=True)
+        where = {k: v for k, v in (("conversation_id", conversation_id), ("caller_phone", caller_phone)) if v}
+        query = f"?{urlencode(where)}" if where else ""
+        payload = await self._request(
+            "GET", f"{API}/service-requests/{quote(number, safe='')}{query}", not_found_is_none=True
+        )
         return None if payload is None else _parse(ServiceRequestStatus, payload)
 
     async def start_handoff(self, packet: Mapping[str, Any]) -> HandoffQueued | CentreClosed:

@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, CentreClosed, UsesBackend, channel_name
+from actions.caller import caller_phone, conversation_language
 from actions.citizen_text import as_text, clean_citizen_text
 from actions.fallback import LIMIT_INTENTS
 from actions.identifiers import normalise_application_number, normalise_request_number
@@ -44,8 +45,6 @@ TOPIC_INTENTS = (
 )
 # Intents that only carry the conversation to a person; they say nothing about its topic or reason.
 _CARRIERS = ("request_human", "affirm", "report_emergency", "complain_about_staff")
-# Where a channel that knows the caller's number (SMS, voice) puts it: the signed request's sender.
-PHONE_METADATA_KEY = "phone"
 
 
 def _intent_of(event: Dict[str, Any]) -> Optional[str]:
@@ -124,19 +123,6 @@ def case_numbers(tracker: Tracker) -> List[str]:
     return found[-10:]
 
 
-def citizen_phone(tracker: Tracker) -> Optional[str]:
-    """The caller's number when the channel vouches for it (a signed SMS or voice webhook)."""
-    metadata = tracker.latest_message.get("metadata") or {}
-    phone = metadata.get(PHONE_METADATA_KEY) if isinstance(metadata, dict) else None
-    return phone if isinstance(phone, str) and re.fullmatch(r"\+[0-9]{6,15}", phone) else None
-
-
-def conversation_language(tracker: Tracker) -> str:
-    metadata = tracker.latest_message.get("metadata") or {}
-    language = metadata.get("language") if isinstance(metadata, dict) else None
-    return language if isinstance(language, str) and re.fullmatch(r"[a-z]{2}", language) else "en"
-
-
 def handoff_packet(tracker: Tracker) -> Dict[str, Any]:
     latest = tracker.latest_message or {}
     intent = (latest.get("intent") or {}).get("name")
@@ -190,7 +176,7 @@ class ActionRequestHuman(UsesBackend, Action):
             return []
         if isinstance(result, CentreClosed):
             dispatcher.utter_message(response="utter_centre_closed", opens=opening_text(result.opens_at))
-            phone = citizen_phone(tracker)
+            phone = caller_phone(tracker)
             if phone is not None:
                 # The channel knows the number: the callback needs nothing more from the citizen.
                 return await file_callback(self.backend, dispatcher, tracker, phone)

@@ -11,9 +11,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.backend_client import BackendClient, BackendError, UsesBackend, channel_name
+from actions.backend_client import BackendClient, BackendError, BackendThrottled, UsesBackend, channel_name
+from actions.caller import caller_phone
 from actions.citizen_text import as_text, clean_citizen_text, format_citizen_date
-from actions.handoff import citizen_phone
 from actions.identifiers import normalise_request_number
 from actions.knowledge_base import KnowledgeBase, default_knowledge_base
 
@@ -167,7 +167,7 @@ class ActionFileServiceRequest(UsesBackend, Action):
                 conversation_id=tracker.sender_id[:128],
                 wants_updates=wants_updates,
                 # On SMS the channel vouches for the number the updates go to.
-                contact_phone=citizen_phone(tracker) if updates_channel(tracker) == "sms" else None,
+                contact_phone=caller_phone(tracker) if updates_channel(tracker) == "sms" else None,
             )
         except BackendError:
             # The slots stay, so that "yes" once the backend is back files the same report.
@@ -199,7 +199,12 @@ class ActionCheckRequestStatus(UsesBackend, Action):
             dispatcher.utter_message(response="utter_request_not_found")
             return events
         try:
-            request = await self.backend.get_service_request(number)
+            request = await self.backend.get_service_request(
+                number, conversation_id=tracker.sender_id[:128], caller_phone=caller_phone(tracker)
+            )
+        except BackendThrottled:
+            dispatcher.utter_message(response="utter_too_many_attempts")
+            return events
         except BackendError:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return events

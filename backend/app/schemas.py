@@ -98,6 +98,10 @@ class ApplicationStatusLookup(BaseModel):
     date_of_birth: date | None = None
     pin: Annotated[str, Field(pattern=r"^\d{6}$")] | None = None
     phone: E164Phone | None = None
+    # Where the attempt comes from, for the limit on guessing (not proofs): the
+    # assistant's conversation, and the number a text or call came from.
+    conversation_id: ConversationId | None = None
+    caller_phone: E164Phone | None = None
 
     @model_validator(mode="after")
     def _exactly_one_proof(self) -> "ApplicationStatusLookup":

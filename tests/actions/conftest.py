@@ -86,8 +86,12 @@ def knowledge_base() -> KnowledgeBase:
 def tracker_from(rasa_domain: Domain) -> Callable[..., Tracker]:
     """A snapshot from trackers/, optionally continued with more events (replayed by Rasa itself)."""
 
-    def load(name: str, *more_events: Dict[str, Any], slots: Dict[str, Any] | None = None) -> Tracker:
+    def load(
+        name: str, *more_events: Dict[str, Any], slots: Dict[str, Any] | None = None, sender: str | None = None
+    ) -> Tracker:
         state = json.loads((SNAPSHOTS / f"{name}.json").read_text(encoding="utf-8"))
+        if sender is not None:
+            state["sender_id"] = sender
         if more_events:
             replayed = DialogueStateTracker.from_dict(
                 state["sender_id"], state["events"] + list(more_events), rasa_domain.slots

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.application_status import ActionCheckApplicationStatus, ValidateApplicationStatusForm
 from tests.actions.conftest import responses
@@ -221,3 +222,24 @@ async def test_phone_proof_without_the_matching_signed_sender_fails(
     events = await ActionCheckApplicationStatus(running_backend).run(dispatcher, tracker, domain)
     assert events == CLEARED
     assert responses(dispatcher) == ["utter_verification_failed"]
+
+
+@pytest.mark.asyncio
+async def test_repeated_failures_in_a_conversation_are_refused_without_a_check(tracker_from, domain, running_backend):
+    """Five wrong answers, then even the right one is refused: the back office counts per conversation."""
+    def attempt(proof: str):
+        return tracker_from(
+            "application_status_ready",
+            slots={"application_number": "APP-472036", "identity_proof": proof},
+            sender="guessing-conversation",
+        )
+
+    answers = []
+    for _ in range(5):
+        dispatcher = CollectingDispatcher()
+        await ActionCheckApplicationStatus(running_backend).run(dispatcher, attempt("dob:2000-01-01"), domain)
+        answers.append(responses(dispatcher))
+    assert answers == [["utter_verification_failed"]] * 5
+    dispatcher = CollectingDispatcher()
+    await ActionCheckApplicationStatus(running_backend).run(dispatcher, attempt("dob:1962-01-19"), domain)
+    assert responses(dispatcher) == ["utter_too_many_attempts"]

@@ -36,6 +36,7 @@ SENT_RESPONSES = {
         "next_step",
     },
     "utter_verification_failed": set(),
+    "utter_too_many_attempts": set(),
     "utter_backend_unavailable": set(),
     "utter_invalid_application_number": set(),
     "utter_invalid_identity_proof": set(),

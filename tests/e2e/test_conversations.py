@@ -121,3 +121,18 @@ def test_out_of_scope_is_answered_honestly_and_then_offers_a_person(hotline: Hot
     assert re.search(r"agent|person|someone|staff", second, re.IGNORECASE), second
     accepted = citizen.say_text("yes please")
     assert re.search(r"HO-\d{6}", accepted), accepted
+
+
+def test_guessing_in_one_conversation_is_stopped(hotline: Hotline) -> None:
+    guesser = Conversation(hotline.rasa_url)
+    refusals = []
+    for year in range(1990, 1995):
+        guesser.say_text("I want to check my application status")
+        guesser.say_text("APP-550193")
+        refusals.append(guesser.say_text(f"01/01/{year}"))
+    assert len(set(refusals)) == 1 and "1978" not in refusals[0]
+    guesser.say_text("I want to check my application status")
+    guesser.say_text("APP-550193")
+    stopped = guesser.say_text("30/06/1978")  # even the right answer, now
+    assert "try again in 15 minutes" in stopped.lower(), stopped
+    assert "awaiting" not in stopped.lower() and "documents" not in stopped.lower()

@@ -16,11 +16,13 @@ from app.schemas import (
     ApplicationStatusPublic,
     ErrorMessage,
 )
+from app.security.throttle import IDENTITY_CHECKS, IDENTITY_CHECKS_PER_APPLICATION, get_throttle
 from app.statuses import APPLICATION_NEXT_STEP, APPLICATION_STATUS_TEXT, ApplicationStatus
 
 router = APIRouter(prefix="/applications", tags=["applications"])
 
 NO_MATCH = "No application matches those details."
+TOO_MANY_CHECKS = "Too many failed checks. Try again in 15 minutes."
 
 
 @router.post(
@@ -32,9 +34,25 @@ NO_MATCH = "No application matches those details."
         "amount of work, so the answer never tells which numbers exist."
     ),
     response_model=ApplicationStatusPublic,
-    responses={404: {"model": ErrorMessage, "description": "Unknown number or wrong proof."}},
+    responses={
+        404: {"model": ErrorMessage, "description": "Unknown number or wrong proof."},
+        429: {"model": ErrorMessage, "description": "Too many failed checks for this conversation, phone or number."},
+    },
 )
 def lookup_application_status(lookup: ApplicationStatusLookup, session: SessionDep) -> ApplicationStatusPublic:
+    # Counted per conversation and per phone (one guesser), and per application number (many
+    # conversations guessing one applicant's details).
+    sources = [
+        f"{kind}:{value}"
+        for kind, value in (("conversation", lookup.conversation_id), ("phone", lookup.caller_phone))
+        if value
+    ]
+    number = [f"application:{lookup.application_number}"]
+    throttle, now = get_throttle(), utc_now()
+    if throttle.blocked(session=session, limit=IDENTITY_CHECKS, keys=sources, now=now) or throttle.blocked(
+        session=session, limit=IDENTITY_CHECKS_PER_APPLICATION, keys=number, now=now
+    ):
+        raise HTTPException(status_code=status.HTTP_429_TOO_MANY_REQUESTS, detail=TOO_MANY_CHECKS)
     application = crud.find_application_for_proof(
         session=session,
         application_number=lookup.application_number,
@@ -43,6 +61,8 @@ def lookup_application_status(lookup: ApplicationStatusLookup, session: SessionD
         phone=lookup.phone,
     )
     if application is None:
+        throttle.record_failure(session=session, limit=IDENTITY_CHECKS, keys=sources, now=now)
+        throttle.record_failure(session=session, limit=IDENTITY_CHECKS_PER_APPLICATION, keys=number, now=now)
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NO_MATCH)
     application_status = ApplicationStatus(application.status)
     last_event = application.events[-1]

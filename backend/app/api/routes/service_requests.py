@@ -2,14 +2,21 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from app import crud
 from app.api.deps import ServiceClient, SessionDep
 from app.identifiers import normalise_request_number
 from app.lifecycle.service_requests import last_citizen_step
 from app.models import ServiceRequest, utc_now
-from app.schemas import ErrorMessage, ServiceRequestCreate, ServiceRequestCreated, ServiceRequestPublic
+from app.schemas import (
+    E164_PATTERN,
+    ErrorMessage,
+    ServiceRequestCreate,
+    ServiceRequestCreated,
+    ServiceRequestPublic,
+)
+from app.security.throttle import UNKNOWN_REQUEST_NUMBERS, get_throttle
 from app.statuses import SERVICE_REQUEST_STATUS_TEXT, ServiceKind, ServiceRequestStatus
 
 router = APIRouter(prefix="/service-requests", tags=["service requests"])
@@ -66,11 +73,25 @@ def file_service_request(
     description="Accepts the number as citizens type it (`sr 100231`, `SR100231`). "
     "Returns no reporter data and no internal notes.",
     response_model=ServiceRequestPublic,
-    responses={404: {"model": ErrorMessage, "description": "No request has that number."}},
+    responses={
+        404: {"model": ErrorMessage, "description": "No request has that number."},
+        429: {"model": ErrorMessage, "description": "Too many unknown numbers asked for in this conversation."},
+    },
 )
 def get_service_request(
-    request_number: Annotated[str, Path(max_length=32, examples=["SR-100231"])], session: SessionDep
+    request_number: Annotated[str, Path(max_length=32, examples=["SR-100231"])],
+    session: SessionDep,
+    conversation_id: Annotated[
+        str | None, Query(max_length=128, description="The asking conversation, for the limit on guessing.")
+    ] = None,
+    caller_phone: Annotated[str | None, Query(pattern=E164_PATTERN)] = None,
 ) -> ServiceRequestPublic:
+    keys = [f"{kind}:{value}" for kind, value in (("conversation", conversation_id), ("phone", caller_phone)) if value]
+    throttle, now = get_throttle(), utc_now()
+    if keys and throttle.blocked(session=session, limit=UNKNOWN_REQUEST_NUMBERS, keys=keys, now=now):
+        raise HTTPException(
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS, detail="Too many unknown numbers. Try again in 15 minutes."
+        )
     number = normalise_request_number(request_number)
     if number is None:
         raise HTTPException(
@@ -85,6 +106,8 @@ def get_service_request(
         )
     request = crud.get_service_request(session=session, request_number=number)
     if request is None:
+        if keys:
+            throttle.record_failure(session=session, limit=UNKNOWN_REQUEST_NUMBERS, keys=keys, now=now)
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No service request has that number.")
     last_event = last_citizen_step(request)
     return ServiceRequestPublic(

@@ -1,7 +1,7 @@
 """Conversation facts for the supervisor dashboard; ratings of resolved service requests.
 
-Revision ID: 0005
-Revises: 0004 (written on 0003; chained after the SMS consent migration when main was merged in)
+Revision ID: 0006
+Revises: 0005 (written on 0003; chained after the SMS consent and guessing-limit migrations when main was merged in)
 Create Date: 2026-11-23 12:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

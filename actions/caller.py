@@ -1,0 +1,25 @@
+"""What a channel vouches for about the person writing or calling: their number and their language."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from rasa_sdk import Tracker
+
+# Where a channel that knows the caller's number (SMS, voice) puts it: the signed request's sender.
+PHONE_METADATA_KEY = "phone"
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def caller_phone(tracker: Tracker) -> Optional[str]:
+    """The number of the latest message's sender when the channel vouches for it (a signed Twilio webhook)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    phone = metadata.get(PHONE_METADATA_KEY) if isinstance(metadata, dict) else None
+    return phone if isinstance(phone, str) and _E164.fullmatch(phone) else None
+
+
+def conversation_language(tracker: Tracker) -> str:
+    metadata = tracker.latest_message.get("metadata") or {}
+    language = metadata.get("language") if isinstance(metadata, dict) else None
+    return language if isinstance(language, str) and re.fullmatch(r"[a-z]{2}", language) else "en"
