@@ -89,6 +89,14 @@ def find_application_for_proof(
     return application
 
 
+def get_application(*, session: Session, application_number: str) -> Application | None:
+    return session.scalar(
+        select(Application)
+        .options(joinedload(Application.citizen))
+        .where(Application.application_number == application_number)
+    )
+
+
 def get_service_request(*, session: Session, request_number: str) -> ServiceRequest | None:
     return session.scalar(
         select(ServiceRequest)

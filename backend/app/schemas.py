@@ -276,6 +276,22 @@ class ApplicationStatusChange(BaseModel):
     internal_note: StaffNote | None = None
 
 
+class ApplicationUpdatesChoice(BaseModel):
+    """The applicant's answer to "text me about progress" (on the application form, or asked by a caseworker)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    wants_updates: bool
+    actor: StaffName
+
+
+class ApplicationUpdatesChosen(BaseModel):
+    application_number: str
+    wants_updates: bool
+    # Whether a phone is on record to text; without one the choice cannot be honoured yet.
+    phone_on_record: bool
+
+
 class ApplicationStatusChanged(BaseModel):
     """The application's new state, without any of the applicant's personal data."""
 

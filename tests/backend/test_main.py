@@ -19,6 +19,7 @@ CONTRACT_OPERATIONS = {
     ("/api/v1/sms-consents", "post"),
     ("/api/v1/sms-consents/lookup", "post"),
     ("/api/v1/applications/{application_number}/status-changes", "post"),
+    ("/api/v1/applications/{application_number}/updates", "put"),
     ("/api/v1/work-orders", "get"),
     ("/api/v1/work-orders/{request_number}", "get"),
     ("/api/v1/work-orders/{request_number}/accept", "post"),

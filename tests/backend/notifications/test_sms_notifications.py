@@ -267,33 +267,58 @@ def test_when_the_assistant_is_away_the_resolution_waits_for_its_question(
 
 
 def test_applicants_who_asked_are_texted_about_their_application(
-    db: Session, twilio: TwilioStandIn, assistant: Assistant
+    client: TestClient, db: Session, auth_headers: dict[str, str], twilio: TwilioStandIn, assistant: Assistant
 ) -> None:
     settings = notification_settings(twilio)
     opted_in = create_application(db, statuses=[ApplicationStatus.SUBMITTED])
-    opted_in.wants_updates = True
     opted_in.citizen.phone = "07700 900456"
     silent = create_application(db, statuses=[ApplicationStatus.SUBMITTED])
     silent.citizen.phone = "07700 900789"
     db.commit()
+    # The caseworkers' system records the answer to "text me about progress" on the form.
+    chosen = client.put(
+        f"/api/v1/applications/{opted_in.application_number}/updates",
+        json={"wants_updates": True, "actor": "Caseworker Lee"},
+        headers=auth_headers,
+    )
+    assert chosen.json() == {
+        "application_number": opted_in.application_number,
+        "wants_updates": True,
+        "phone_on_record": True,
+    }
     start = datetime.now(UTC)
     for application in (opted_in, silent):
-        change_application_status(
-            session=db,
-            application_number=application.application_number,
-            to_status=ApplicationStatus.UNDER_REVIEW,
-            actor="Caseworker Lee",
-            now=start,
-            internal_note="Priority case",
+        changed = client.post(
+            f"/api/v1/applications/{application.application_number}/status-changes",
+            json={"to_status": "under_review", "actor": "Caseworker Lee", "internal_note": "Priority case"},
+            headers=auth_headers,
         )
-    assert run(db, start + MINUTE, settings) == {"sent": 1}
+        assert changed.status_code == 200, changed.text
+    assert run(db, start + 2 * MINUTE, settings) == {"sent": 1}
     (message,) = twilio.messages()
     assert message["to"] == "+447700900456"
     assert f"your application {opted_in.application_number}" in message["body"]
     assert "Under review. A caseworker started reviewing your application." in message["body"]
     assert "Priority" not in message["body"] and "Test Person" not in message["body"]
-    assert run(db, start + 2 * MINUTE, settings) == {}
+    assert run(db, start + 3 * MINUTE, settings) == {}
     assert assistant.triggers == []  # applications are not surveyed
+
+
+def test_the_updates_choice_needs_a_known_application_and_a_clear_answer(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    url = "/api/v1/applications/{}/updates"
+    body = {"wants_updates": True, "actor": "Caseworker Lee"}
+    assert client.put(url.format("APP-999999"), json=body, headers=auth_headers).status_code == 404
+    assert client.put(url.format("not-a-number"), json=body, headers=auth_headers).status_code == 404
+    assert (
+        client.put(url.format("APP-204817"), json={**body, "wants_updates": "maybe"}, headers=auth_headers).status_code
+        == 422
+    )
+    assert client.put(url.format("APP-204817"), json={"wants_updates": True}, headers=auth_headers).status_code == 422
+    assert client.put(url.format("APP-204817"), json=body).status_code == 401
+    turned_off = client.put(url.format("APP-204817"), json={**body, "wants_updates": False}, headers=auth_headers)
+    assert turned_off.json()["wants_updates"] is False
 
 
 def test_an_applicant_without_a_phone_is_recorded_undeliverable(db: Session, twilio: TwilioStandIn) -> None:

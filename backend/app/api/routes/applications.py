@@ -1,5 +1,6 @@
 """Application status lookups for citizens who prove who they are."""
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, status
@@ -14,12 +15,15 @@ from app.schemas import (
     ApplicationStatusChanged,
     ApplicationStatusLookup,
     ApplicationStatusPublic,
+    ApplicationUpdatesChoice,
+    ApplicationUpdatesChosen,
     ErrorMessage,
 )
 from app.security.throttle import IDENTITY_CHECKS, IDENTITY_CHECKS_PER_APPLICATION, get_throttle
 from app.statuses import APPLICATION_NEXT_STEP, APPLICATION_STATUS_TEXT, ApplicationStatus
 
 router = APIRouter(prefix="/applications", tags=["applications"])
+logger = logging.getLogger(__name__)
 
 NO_MATCH = "No application matches those details."
 TOO_MANY_CHECKS = "Too many failed checks. Try again in 15 minutes."
@@ -130,4 +134,34 @@ def change_application_status(
         last_step=last_event.step_text,
         last_step_at=last_event.occurred_at,
         next_step=APPLICATION_NEXT_STEP[new_status],
+    )
+
+
+@router.put(
+    "/{application_number}/updates",
+    summary="Record whether the applicant wants to be texted about progress",
+    description=(
+        "For caseworkers' systems: the applicant's answer to \"text me about progress\" on the application form "
+        "or at the counter. With `true`, each later status change is texted to the phone on record "
+        "(`python -m app.manage send-notifications`); `false` stops it. Numbers that texted STOP get nothing."
+    ),
+    response_model=ApplicationUpdatesChosen,
+    responses={404: {"model": ErrorMessage, "description": "No application has that number."}},
+)
+def choose_updates(
+    application_number: Annotated[str, Path(max_length=32, examples=["APP-204817"])],
+    choice: ApplicationUpdatesChoice,
+    session: SessionDep,
+) -> ApplicationUpdatesChosen:
+    number = normalise_application_number(application_number)
+    application = crud.get_application(session=session, application_number=number) if number else None
+    if application is None:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No application has that number.")
+    application.wants_updates = choice.wants_updates
+    session.commit()
+    logger.info("application %s: updates %s (by %s)", number, "on" if choice.wants_updates else "off", choice.actor)
+    return ApplicationUpdatesChosen(
+        application_number=application.application_number,
+        wants_updates=application.wants_updates,
+        phone_on_record=bool(application.citizen.phone),
     )
