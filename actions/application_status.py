@@ -14,14 +14,14 @@ from rasa_sdk.types import DomainDict
 from actions.backend_client import BackendClient, BackendError, BackendThrottled, UsesBackend
 from actions.caller import caller_phone, conversation_language
 from actions.citizen_text import as_text
-from actions.knowledge_base import KnowledgeBase, default_knowledge_base
-from actions.translations import APPLICATION_NEXT_STEP_ZH, APPLICATION_STATUS_ZH, format_date_for, in_language
 from actions.identifiers import (
     SMS_PHONE_PROOF,
     normalise_application_number,
     parse_identity_proof,
     split_identity_proof,
 )
+from actions.knowledge_base import KnowledgeBase, default_knowledge_base
+from actions.translations import APPLICATION_NEXT_STEP_ZH, APPLICATION_STATUS_ZH, format_date_for, in_language
 
 logger = logging.getLogger(__name__)
 

@@ -230,7 +230,9 @@ class ActionCheckRequestStatus(UsesBackend, Action):
         dispatcher.utter_message(
             response="utter_request_status",
             request_number=request.request_number,
-            category=in_language(language, request.category_name, category.in_language("zh").name if category else None),
+            category=in_language(
+                language, request.category_name, category.in_language("zh").name if category else None
+            ),
             status=in_language(language, request.status_text, SERVICE_REQUEST_STATUS_ZH.get(request.status)),
             last_step=request.last_step,
             last_step_date=format_date_for(language, request.last_step_at),

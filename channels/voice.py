@@ -81,7 +81,9 @@ MAIN_MENU = {"1": "/check_application_status", "2": "/report_issue", "9": '/gree
 AGENT_DIGIT = "0"
 REQUEST_HUMAN = "/request_human"
 # Single words a speech recogniser returns for "I want a person"; longer requests go to the NLU.
-AGENT_WORDS = {"agent", "operator", "person", "human", "representative", "staff", "someone", "人工", "转人工", "人工服务"}
+AGENT_WORDS = {
+    "agent", "operator", "person", "human", "representative", "staff", "someone", "人工", "转人工", "人工服务"
+}
 MAX_MISSES_BEFORE_OFFER = 2  # reprompts; the next miss offers an agent, the one after transfers
 MIN_SPEECH_CONFIDENCE = 0.2  # below this, Twilio's transcript is more guess than speech
 # A repeated turn waits this long for the first copy's reply (Twilio's own timeout is 15 s).
@@ -378,9 +380,8 @@ class VoiceInput(InputChannel):
                     language,
                 )
             if misses == MAX_MISSES_BEFORE_OFFER + 1:
-                return gather(
-                    VoiceResponse(), words_in(language, OFFER_AGENT), urls.turn(turn + 1, misses, "", language), language
-                )
+                prompt = words_in(language, OFFER_AGENT)
+                return gather(VoiceResponse(), prompt, urls.turn(turn + 1, misses, "", language), language)
             text = REQUEST_HUMAN  # nobody hears or understands anybody: a person takes over
         # For a callback when the call centre is closed. Caller ID can be spoofed, so the
         # application-status form never takes it as a proof (it only trusts `phone` on sms).

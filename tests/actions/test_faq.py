@@ -117,7 +117,8 @@ async def test_when_is_bin_day_is_answered_from_the_waste_collection_summary(
     tracker_from, dispatcher, domain, answer_faq
 ):
     tracker = tracker_from(
-        "faq_fees_without_service", user("when is my bin day", "ask_service_info", [entity("service", "waste_collection")])
+        "faq_fees_without_service",
+        user("when is my bin day", "ask_service_info", [entity("service", "waste_collection")]),
     )
     await answer_faq.run(dispatcher, tracker, domain)
     answer = dispatcher.messages[0]["answer"]
