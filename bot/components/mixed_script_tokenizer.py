@@ -21,18 +21,19 @@ from rasa.shared.nlu.training_data.message import Message
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 HAN_CHARACTER = re.compile(f"[{HAN}]")
 _HAN_OR_OTHER = re.compile(rf"[{HAN}]|[^{HAN}]+")
-_WORD = re.compile(r"\w")
+_WORD_SPAN = re.compile(r"\w(?:.*\w)?", re.DOTALL)
 
 
 def split_han(token: Token) -> List[Token]:
     """One token per Han character; what lies between them stays one token (APP-204817); punctuation goes."""
     if not HAN_CHARACTER.search(token.text):
         return [token]
-    return [
-        Token(match.group(), token.start + match.start())
-        for match in _HAN_OR_OTHER.finditer(token.text)
-        if _WORD.search(match.group())
-    ]
+    pieces = []
+    for match in _HAN_OR_OTHER.finditer(token.text):
+        word = _WORD_SPAN.search(match.group())  # without the punctuation around it ("APP-204817，")
+        if word:
+            pieces.append(Token(word.group(), token.start + match.start() + word.start()))
+    return pieces
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
