@@ -1,4 +1,4 @@
-"""`GET /health` on the Rasa server, like every other process of the hotline has, and the server's safeguards.
+"""`GET /health` and `GET /metrics` on the Rasa server, like every other process of the hotline has, and its safeguards.
 
 Rasa has no health route of its own outside its token-protected HTTP API, so
 this input channel carries one; it receives no messages. Building it (the
@@ -13,7 +13,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import action_server_guard
+from channels import action_server_guard, metrics
 
 
 class HealthInput(InputChannel):
@@ -38,5 +38,14 @@ class HealthInput(InputChannel):
             if agent is None or not agent.is_ready():
                 return response.json({"status": "starting", "model": None}, status=503)
             return response.json({"status": "ok", "model": agent.model_id})
+
+        @health.listener("before_server_start")
+        async def time_turns(app: Any, _loop: Any) -> None:
+            metrics.install(app)
+
+        @health.route("/metrics", methods=["GET"])
+        async def scrape(request: Request) -> HTTPResponse:
+            body, content_type = metrics.exposition()
+            return response.raw(body, content_type=content_type)
 
         return health

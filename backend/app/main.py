@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from app.api.main import api_router
-from app.api.routes import health
+from app.api.routes import health, metrics
 from app.console.main import console_api, console_pages, console_static
 from app.core.config import settings
 from app.core.db import new_session
@@ -81,6 +81,7 @@ async def open311_error(_request: Request, error: Open311Error) -> Response:
 
 
 app.include_router(health.router)
+app.include_router(metrics.router)
 app.include_router(api_router)
 app.include_router(open311_router)
 app.include_router(console_api)
