@@ -2,12 +2,14 @@
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.api.main import api_router
 from app.api.routes import health
@@ -19,6 +21,8 @@ from app.live.updates import get_live_updates
 from app.notifications.runner import run_notification_checks
 from app.open311.formats import Open311Error, render_error
 from app.open311.router import router as open311_router
+
+logger = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
@@ -78,6 +82,19 @@ async def validation_error(_request: Request, error: RequestValidationError) -> 
 async def open311_error(_request: Request, error: Open311Error) -> Response:
     # Open311 clients read errors in the specification's own format.
     return render_error(error)
+
+
+@app.exception_handler(OperationalError)
+@app.exception_handler(InterfaceError)
+async def database_unavailable(_request: Request, error: Exception) -> JSONResponse:
+    # The database restarting or unreachable: the transaction was rolled back, so the caller
+    # may simply try again. The error's text can hold connection details and bound values.
+    logger.error("database unavailable during a request (%s)", type(error).__name__)
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={"detail": "The database is unavailable just now. Please try again shortly."},
+        headers={"Retry-After": "5"},
+    )
 
 
 app.include_router(health.router)

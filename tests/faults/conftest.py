@@ -35,6 +35,7 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Privat
     yield server
     if server.is_running():
         server.stop()
+    server.remove()
 
 
 @pytest.fixture(scope="package")

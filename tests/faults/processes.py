@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -300,6 +301,10 @@ class PrivatePostgres:
     """A PostgreSQL cluster of the test's own (initdb + pg_ctl) on a free port, so that a test may restart it."""
 
     def __init__(self, directory: Path) -> None:
+        if os.geteuid() == 0:
+            # Run as 'postgres', which cannot enter root's private temporary folders: a folder of its own.
+            directory = Path(tempfile.mkdtemp(prefix="hotline-faults-pg-"))
+            shutil.chown(directory, "postgres", "postgres")
         self.directory = directory
         self.data = directory / "data"
         self.port = free_port()
@@ -314,13 +319,12 @@ class PrivatePostgres:
     def _run(self, *command: str) -> None:
         # PostgreSQL refuses to run as root; the tests may (containers), so it runs as 'postgres' then.
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run([*prefix, *command], check=True, capture_output=True)
+        done = subprocess.run([*prefix, *command], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{Path(command[0]).name} failed: {done.stdout[-2000:]}{done.stderr[-2000:]}")
 
     def init(self) -> "PrivatePostgres":
         self.directory.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:
-            shutil.chown(self.directory, "postgres", "postgres")
-            os.chmod(self.directory, 0o700)
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         return self
 
@@ -342,6 +346,9 @@ class PrivatePostgres:
     def stop(self, mode: str = "fast") -> None:
         """fast: in-flight transactions are rolled back and connections cut, as in a restart for maintenance."""
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-m", mode, "stop")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
 
     def is_running(self) -> bool:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
