@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import yaml
 
 from simulator.twilio_client import TwilioWebhookClient
 from tests.e2e.conftest import PERSONAL_DATA
-from tests.e2e.hotline_process import new_twilio_account
+from tests.e2e.hotline_process import ROOT, new_twilio_account
 from tests.faults.processes import HotlineProcesses, PrivatePostgres, PrivateRedis
 
 
@@ -38,13 +39,25 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Privat
     server.remove()
 
 
+def endpoints_with_redis_locks(var_dir: Path, redis_server: PrivateRedis) -> Path:
+    """bot/endpoints.yml with the production lock store (Redis, or memory while it is away) on the private Redis."""
+    endpoints = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text())
+    production = yaml.safe_load((ROOT / "bot" / "endpoints.production.yml").read_text())
+    endpoints["lock_store"] = {**production["lock_store"], "url": "127.0.0.1", "port": redis_server.port}
+    path = var_dir / "endpoints.yml"
+    path.write_text(yaml.safe_dump(endpoints))
+    return path
+
+
 @pytest.fixture(scope="package")
 def hotline(
     tmp_path_factory: pytest.TempPathFactory, redis_server: PrivateRedis, postgres_server: PrivatePostgres
 ) -> Iterator[HotlineProcesses]:
     twilio = new_twilio_account()
+    var_dir = Path(tmp_path_factory.mktemp("hotline"))
     running = HotlineProcesses.prepare(
-        Path(tmp_path_factory.mktemp("hotline")),
+        var_dir,
+        RASA_ENDPOINTS=str(endpoints_with_redis_locks(var_dir, redis_server)),
         DATABASE_URL=postgres_server.url,
         REDIS_URL=redis_server.url,
         # A hung action server is given up on after this long (10 s by default), to keep the tests short.

@@ -104,6 +104,10 @@ def test_redis_down_then_back(
         wait_until(lambda: stored.pubsub_numsub("hotline:console-events")[0][1] >= 1, 15, "the back office listening")
         set_presence(hotline, "alice", "busy")
         wait_until(lambda: "busy" in screen.presence_of("alice"), 10, "alice's presence through Redis")
+        # The Rasa server's conversation locks were kept in memory meanwhile, and are in Redis again.
+        assert OPENING_TIME.search(citizen.say_text(QUESTION))
+        rasa_log = hotline.log("rasa")
+        assert "lock store: Redis unavailable" in rasa_log and "lock store: Redis is back" in rasa_log
     finally:
         screen.close()
         if redis_server.process is None:
