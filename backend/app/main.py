@@ -16,6 +16,7 @@ from app.api.routes import health
 from app.console.main import console_api, console_pages, console_static
 from app.core.config import settings
 from app.core.db import new_session
+from app.core.request_limits import BodySizeLimit
 from app.lifecycle.escalation import run_overdue_checks
 from app.live.updates import get_live_updates
 from app.notifications.runner import run_notification_checks
@@ -96,6 +97,9 @@ async def database_unavailable(_request: Request, error: Exception) -> JSONRespo
         headers={"Retry-After": "5"},
     )
 
+
+# Outermost, so that an oversized body is refused before anything reads it.
+app.add_middleware(BodySizeLimit)
 
 app.include_router(health.router)
 app.include_router(api_router)
