@@ -16,6 +16,7 @@ from app.core.config import settings
 from app.core.db import get_engine, sqlite_foreign_keys_suspended
 from app.staff.models import Role
 from app.staff.service import create_staff_user, get_staff_user, get_team
+from redaction import install_log_redaction
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 _MIGRATION_LOCK_KEY = 12345_000  # any fixed number; held only while migrating
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     key_actions.add_parser("list", help="every client: id, key prefix, state, name")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
 
     if args.command == "migrate":
         migrate()
