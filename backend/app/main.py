@@ -22,6 +22,10 @@ from app.live.updates import get_live_updates
 from app.notifications.runner import run_notification_checks
 from app.open311.formats import Open311Error, render_error
 from app.open311.router import router as open311_router
+from redaction import install_log_redaction
+
+# Before anything is served: no log line of this process may carry a citizen's personal data.
+install_log_redaction()
 
 logger = logging.getLogger(__name__)
 
