@@ -12,8 +12,15 @@ PHONE_METADATA_KEY = "phone"
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
+# The channels that put the number there from a signed Twilio webhook; any other channel's
+# metadata is whatever its client sent (Rasa's REST channel passes a request's metadata on).
+PHONE_CHANNELS = ("sms", "voice")
+
+
 def caller_phone(tracker: Tracker) -> Optional[str]:
     """The number of the latest message's sender when the channel vouches for it (a signed Twilio webhook)."""
+    if tracker.get_latest_input_channel() not in PHONE_CHANNELS:
+        return None
     metadata = tracker.latest_message.get("metadata") or {}
     phone = metadata.get(PHONE_METADATA_KEY) if isinstance(metadata, dict) else None
     return phone if isinstance(phone, str) and _E164.fullmatch(phone) else None

@@ -59,6 +59,8 @@ PERSONAL_DATA = [
     r"\+?44\s?7700\s?8\d{5}",
     r"\+?447700900(?!000)\d{3}",  # the demo applicants' phones (+447700900000 is the hotline's own)
     r"\b07700\s?8\d{5}",
+    r"Margaret Okafor",  # the review page's citizen (tests/e2e/test_review_page.py)
+    r"m\.okafor@example\.net",
 ]
 
 
