@@ -18,7 +18,8 @@ from actions.identifiers import normalise_request_number
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 NO_COMMENT = "-"
 DECLINED = -1
-_NO_COMMENT_WORDS = {"no", "nope", "no thanks", "no comment", "nothing", "skip", "none", "n", "不用", "没有", "不"}
+_NO_COMMENT_WORDS = {"no", "nope", "no thanks", "no comment", "nothing", "skip", "none", "n", "不用", "没有", "不",
+                     "不用了", "没有了", "没了", "没什么", "没什么了", "算了"}
 MAX_COMMENT = 1000
 
 
@@ -57,7 +58,7 @@ class ValidateSatisfactionForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         comment = clean_citizen_text(as_text(slot_value), MAX_COMMENT)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if not comment or intent == "deny" or comment.lower().strip(".! ") in _NO_COMMENT_WORDS:
+        if not comment or intent == "deny" or comment.lower().strip(".! 。！，") in _NO_COMMENT_WORDS:
             return {"satisfaction_comment": NO_COMMENT}
         return {"satisfaction_comment": comment}
 
