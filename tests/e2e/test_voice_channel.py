@@ -202,3 +202,27 @@ def test_strange_speech_results_get_a_spoken_answer(hotline: Hotline, twilio: Tw
     assert turn.text and turn.gather is not None
     assert_written_for_the_ear(turn.text)
     assert "\u200b" not in user_events(hotline, caller)[-1]["text"]
+
+
+def test_a_caller_who_presses_9_is_answered_and_listened_to_in_mandarin(
+    hotline: Hotline, twilio: TwilioWebhookClient
+) -> None:
+    expected = status_lookup(hotline, application_number="APP-204817", date_of_birth="1985-03-14")
+    caller = Caller(twilio, random_phone())
+    greeting = caller.dial()
+    chinese_offer = [say for say in greeting.root.iter("Say") if say.get("language") == "zh-CN"]
+    assert [say.text for say in chinese_offer] == ["中文服务请按9。"]
+
+    welcome = caller.press("9")
+    assert "您好" in welcome.text and welcome.gather["language"] == "zh-CN"
+    assert all(say.get("language") == "zh-CN" and say.get("voice") == "Polly.Zhiyu"
+               for say in welcome.root.iter("Say"))
+    asked_number = caller.say("我想查询申请进度")
+    assert "申请编号" in asked_number.text and asked_number.gather["language"] == "zh-CN"
+    asked_proof = caller.press("204817")
+    assert "出生日期" in asked_proof.text
+    status = caller.say("1985年3月14日")
+    assert "A P P, 2 0 4 8 1 7" in status.text and expected["status_text"] not in status.text
+    assert status.gather["language"] == "zh-CN"
+    mumbled = caller.say("嗯", confidence=0.05)  # below the confidence floor: the channel's own reprompt
+    assert "抱歉，没有听清" in mumbled.text and mumbled.gather["language"] == "zh-CN"
