@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.api.main import api_router
-from app.api.routes import health
+from app.api.routes import health, metrics
 from app.console.main import console_api, console_pages, console_static
 from app.core.config import settings
 from app.core.db import new_session
@@ -22,6 +22,10 @@ from app.live.updates import get_live_updates
 from app.notifications.runner import run_notification_checks
 from app.open311.formats import Open311Error, render_error
 from app.open311.router import router as open311_router
+from redaction import install_log_redaction
+
+# Before anything is served: no log line of this process may carry a citizen's personal data.
+install_log_redaction()
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +106,7 @@ async def database_unavailable(_request: Request, error: Exception) -> JSONRespo
 app.add_middleware(BodySizeLimit)
 
 app.include_router(health.router)
+app.include_router(metrics.router)
 app.include_router(api_router)
 app.include_router(open311_router)
 app.include_router(console_api)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from app.console.routes import case_records, conversations, dashboard, sign_in, stream
+from app.console.routes import case_records, conversations, dashboard, review, sign_in, stream
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -27,6 +27,7 @@ console_api.include_router(conversations.router)
 console_api.include_router(case_records.router)
 console_api.include_router(stream.router)
 console_api.include_router(dashboard.router)
+console_api.include_router(review.router)
 
 console_pages = APIRouter(include_in_schema=False)
 
