@@ -1,8 +1,11 @@
 """Which citizen messages trainers should review, picked from Rasa's events inside the conversation-facts broker.
 
 A message is worth a trainer's look when the assistant was unsure of it:
-its top intent's confidence was below REVIEW_CONFIDENCE_BELOW (default 0.7),
-nothing was understood (nlu_fallback, or the assistant fell back after it),
+its top intent's confidence was below REVIEW_CONFIDENCE_BELOW (default 0.9:
+this model's confident answers score above 0.99, so anything under 0.9 is
+a real doubt), nothing was understood (nlu_fallback, or the assistant fell
+back after it), it was taken as out of scope (where trainers find what
+citizens ask that the hotline does not do yet, and the model's mistakes),
 or the conversation soon went to a person or was rated 1 or 2. For the last
 two the citizen's latest few messages are sent (those the assistant
 answered: not what was relayed to an agent while the conversation was
@@ -38,7 +41,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2}$")
 class ReviewSelector:
     """Follows the events of every conversation and returns the messages to post for review."""
 
-    def __init__(self, confidence_below: float = 0.7) -> None:
+    def __init__(self, confidence_below: float = 0.9) -> None:
         self.confidence_below = confidence_below
         self._recent: "OrderedDict[str, Deque[Dict[str, Any]]]" = OrderedDict()
         self._paused: set = set()
@@ -82,6 +85,8 @@ class ReviewSelector:
             self._forget(next(iter(self._recent)))
         if message["intent"] == "nlu_fallback":
             return [_with_reason(message, "fallback")]
+        if message["intent"] == "out_of_scope":
+            return [_with_reason(message, "out_of_scope")]
         if message["confidence"] is not None and message["confidence"] < self.confidence_below:
             return [_with_reason(message, "low_confidence")]
         return []

@@ -77,6 +77,13 @@ def test_fallbacks_are_picked() -> None:
     assert fell_back["text"] == "and what about that then" and fell_back["reasons"] == ["fallback"]
 
 
+def test_out_of_scope_messages_are_picked_however_confident() -> None:
+    # Where trainers see what citizens ask that the hotline does not do yet, and the model's mistakes.
+    selector = ReviewSelector()
+    [outside] = selector.observe(said("will it rain tomorrow", "out_of_scope", 0.99))
+    assert outside["reasons"] == ["out_of_scope"] and outside["intent"] == "out_of_scope"
+
+
 def test_a_handoff_picks_the_latest_messages_the_assistant_answered() -> None:
     selector = ReviewSelector()
     for i in range(5):

@@ -59,7 +59,7 @@ def reviewed_conversation(hotline: Hotline) -> dict[str, dict]:
 def test_unsure_and_handed_off_messages_reach_the_review_table(reviewed_conversation: dict[str, dict]) -> None:
     unsure = [row for text, row in reviewed_conversation.items() if text in UNSURE]
     assert unsure, reviewed_conversation.keys()
-    assert all({"low_confidence", "fallback"} & set(row["reasons"]) for row in unsure)
+    assert all({"low_confidence", "fallback", "out_of_scope"} & set(row["reasons"]) for row in unsure)
     assert all(row["confidence"] is not None and row["predicted_intent"] for row in unsure)
     introduced = reviewed_conversation.get(f"hello, my name is {CITIZEN_NAME} and my email is {CITIZEN_EMAIL}")
     assert introduced is not None and "handed_off" in introduced["reasons"]
@@ -79,7 +79,7 @@ def test_tara_annotates_in_the_review_page_and_agents_are_refused(
             item = page.locator(f'li.review__item[data-id="{unsure["id"]}"]')
             expect(item.get_by_label("Citizen's message")).to_have_text(unsure["text"], timeout=10_000)
             expect(item.locator(".review__predicted")).to_have_text(unsure["predicted_intent"])
-            expect(item).to_contain_text(re.compile("low confidence|not understood"))
+            expect(item).to_contain_text(re.compile("low confidence|not understood|out of scope"))
             item.locator("select.review__intent").select_option("greet")
             item.get_by_role("button", name="Save").click()
             expect(page.locator(f'li.review__item[data-id="{unsure["id"]}"] .review__verdict')).to_contain_text(
