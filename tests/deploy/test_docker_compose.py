@@ -97,6 +97,7 @@ def test_shared_state_is_postgres_and_redis(config: dict) -> None:
     production = yaml.safe_load((ROOT / "bot" / "endpoints.production.yml").read_text())
     assert production["lock_store"]["type"] == "redis"
     assert production["tracker_store"]["dialect"] == "postgresql"
+    assert production["tracker_store"]["type"] == "channels.tracker_store.HotlineSQLTrackerStore"
     assert production["event_broker"]["type"] == "channels.conversation_facts.ConversationFactsBroker"
 
 
