@@ -3,7 +3,7 @@
 Rasa has no health route of its own outside its token-protected HTTP API, so
 this input channel carries one; it receives no messages. Building it (the
 Rasa server does, from bot/credentials.yml, before any turn) also installs
-channels/action_server_guard.py.
+channels/action_server_guard.py and channels/action_response_check.py.
 """
 
 from typing import Any, Awaitable, Callable, Text
@@ -13,7 +13,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import action_server_guard, metrics
+from channels import action_response_check, action_server_guard, metrics
 
 
 class HealthInput(InputChannel):
@@ -21,6 +21,7 @@ class HealthInput(InputChannel):
 
     def __init__(self) -> None:
         action_server_guard.install()
+        action_response_check.install()
 
     @classmethod
     def name(cls) -> Text:
