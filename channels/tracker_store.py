@@ -7,6 +7,10 @@ again to decide what to insert: per turn, a cost that grows with the
 conversation. The count alone says which events are new, so this store counts
 once, inserts those events, and hands the same events to the broker after they
 are committed. Rows, columns and what the broker receives are Rasa's.
+
+Every channel asks before a turn whether a person has the conversation
+(channels/handoff_relay.py); `is_paused` answers from the latest pause,
+resume, restart or session start, without loading the conversation.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import json
 from typing import List
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import ConversationPaused, ConversationResumed, Event, Restarted, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -32,6 +36,23 @@ class HotlineSQLTrackerStore(SQLTrackerStore):
             session.commit()
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    async def is_paused(self, sender_id: str) -> bool:
+        """Whether the conversation is paused now, as the retrieved tracker's is_paused() would say."""
+        # A restart or a new session resets the pause, as in DialogueStateTracker.
+        switches = (ConversationPaused, ConversationResumed, Restarted, SessionStarted)
+        with self.session_scope() as session:
+            latest = (
+                session.query(self.SQLEvent.type_name)
+                .filter(
+                    self.SQLEvent.sender_id == sender_id,
+                    self.SQLEvent.type_name.in_([switch.type_name for switch in switches]),
+                )
+                .order_by(self.SQLEvent.id.desc())
+                .limit(1)
+                .scalar()
+            )
+        return latest == ConversationPaused.type_name
 
     def _new_events(self, session, tracker: DialogueStateTracker) -> List[Event]:  # type: ignore[no-untyped-def]
         stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()

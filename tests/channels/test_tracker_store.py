@@ -7,11 +7,20 @@ from typing import Any, Dict, List
 
 import pytest
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    ConversationPaused,
+    ConversationResumed,
+    Restarted,
+    SessionStarted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from channels.handoff_relay import conversation_is_paused
 from channels.tracker_store import HotlineSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,3 +113,31 @@ async def test_a_new_session_is_saved_as_rasas_store_saves_it(tmp_path: Path, do
     assert restored[0]["name"] == "action_session_start" and restored[0]["timestamp"] == 500.2
     assert [e["text"] for e in restored if e["event"] == "user"] == ["second session"]
     assert [e["text"] for e in published if e["event"] == "user"] == ["first session", "second session"]
+
+
+@pytest.mark.asyncio
+async def test_is_paused_says_what_the_retrieved_tracker_says(tmp_path: Path, domain: Domain) -> None:
+    store = HotlineSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "p.db"))
+    assert await store.is_paused("nobody") is False
+    tracker = DialogueStateTracker("conversation-3", domain.slots)
+    steps = [
+        SessionStarted(timestamp=1.0),
+        UserUttered("a person please", timestamp=2.0),
+        ConversationPaused(timestamp=3.0),
+        UserUttered("hello?", timestamp=4.0),
+        ConversationResumed(timestamp=5.0),
+        ConversationPaused(timestamp=6.0),
+        Restarted(timestamp=7.0),
+        ConversationPaused(timestamp=8.0),
+    ]
+    for step in steps:
+        tracker.update(step)
+        await store.save(tracker)
+        retrieved = await store.retrieve("conversation-3")
+        assert await store.is_paused("conversation-3") is retrieved.is_paused(), step
+    assert await store.is_paused("conversation-3") is True
+    assert await conversation_is_paused(FailSafeTrackerStore(store), "conversation-3") is True
+    later = await store.retrieve("conversation-3")
+    later.update(SessionStarted(timestamp=9.0))
+    await store.save(later)
+    assert await conversation_is_paused(FailSafeTrackerStore(store), "conversation-3") is False
