@@ -194,7 +194,8 @@ async def handoff_rounds(hotline: Hotline, agent_names: list[str], conversations
         for number in range(rounds):
             text = f"message {number} from {citizen.sender[:6]}"
             started = time.perf_counter()
-            assert await citizen.say(text) == []  # the assistant stays silent
+            spoken = await citizen.say(text)
+            assert spoken == [], f"the assistant spoke during a handoff: {spoken}"
             arrived, seen = await asyncio.wait_for(agent.arrivals[reference].get(), 30)
             assert seen == text
             to_agent.append(arrived - started)

@@ -1,4 +1,4 @@
-"""The Rasa server's client for the back office: relayed messages, SMS consent, conversation facts, updates."""
+"""The Rasa server's client for the back office: relayed messages, SMS consent, conversation facts, review, updates."""
 
 from __future__ import annotations
 
@@ -122,6 +122,15 @@ class BackOfficeClient:
             raise FactsRefused(f"answered {reply.status_code}")
         if reply.status_code != 202:
             logger.warning("back office did not take conversation facts: %s", reply.status_code)
+            raise BackOfficeUnavailable(f"answered {reply.status_code}")
+
+    async def record_review_messages(self, messages: List[Dict[str, Any]]) -> None:
+        """Send messages for trainers to review (channels/review_messages.py); FactsRefused when malformed."""
+        reply = await self._post("/api/v1/review-messages", {"messages": messages})
+        if reply.status_code == 422:
+            raise FactsRefused(f"answered {reply.status_code}")
+        if reply.status_code != 202:
+            logger.warning("back office did not take review messages: %s", reply.status_code)
             raise BackOfficeUnavailable(f"answered {reply.status_code}")
 
     async def collect_citizen_updates(self, conversation_id: str) -> List[Dict[str, Any]]:

@@ -15,10 +15,14 @@ oldest beyond that) and sends what is left when the server stops. The back
 office records facts idempotently, so a batch resent after a lost answer
 counts once.
 
+The same broker also picks the citizen messages trainers should review
+(channels/review_messages.py) and posts them, with their text, to the back
+office's review table, from a queue of their own (at most MAX_QUEUED_REVIEW).
+
 Configured in bot/endpoints*.yml (`event_broker: type:
 channels.conversation_facts.ConversationFactsBroker`); reads BACKEND_URL,
-BACKEND_SERVICE_TOKEN, BACKEND_TIMEOUT_SECONDS and
-CONVERSATION_FACTS_FLUSH_SECONDS from the environment.
+BACKEND_SERVICE_TOKEN, BACKEND_TIMEOUT_SECONDS,
+CONVERSATION_FACTS_FLUSH_SECONDS and REVIEW_CONFIDENCE_BELOW from the environment.
 """
 
 from __future__ import annotations
@@ -35,11 +39,13 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from channels.back_office import BackOfficeClient, BackOfficeUnavailable, FactsRefused
+from channels.review_messages import ReviewSelector
 
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 200
 MAX_QUEUED = 20_000
+MAX_QUEUED_REVIEW = 2_000
 MAX_BACKOFF_SECONDS = 60.0
 
 # The back office's formats; anything else is dropped here rather than refused there.
@@ -86,7 +92,14 @@ def _citizen_turn(event: Dict[str, Any], fact: Dict[str, Any]) -> Optional[Dict[
     if isinstance(name, str) and name.startswith("EXTERNAL_"):
         return None  # the back office's own triggers (hand-back, survey), not the citizen
     channel = (event.get("input_channel") or "api").lower()
-    language = (event.get("metadata") or {}).get("language")
+    # The language the NLU detected in the message (bot/components/language_detector.py), else the
+    # channel's hint; only the language code leaves, never an entity value.
+    detected = [
+        e.get("value")
+        for e in (event.get("parse_data") or {}).get("entities") or []
+        if isinstance(e, dict) and e.get("entity") == "language"
+    ]
+    language = detected[0] if detected else (event.get("metadata") or {}).get("language")
     return {
         "kind": "citizen_turn",
         **fact,
@@ -100,10 +113,15 @@ def _citizen_turn(event: Dict[str, Any], fact: Dict[str, Any]) -> Optional[Dict[
 class ConversationFactsBroker(EventBroker):
     """Queues facts as Rasa publishes events; posts them to the back office in the background."""
 
-    def __init__(self, back_office: BackOfficeClient, flush_seconds: float = 2.0) -> None:
+    def __init__(
+        self, back_office: BackOfficeClient, flush_seconds: float = 2.0, review: Optional[ReviewSelector] = None
+    ) -> None:
         self.back_office = back_office
         self.flush_seconds = flush_seconds
+        self.review = review or ReviewSelector()
         self._queue: Deque[Dict[str, Any]] = deque()
+        # Bounded by the deque: the oldest messages for review go first when the back office is away.
+        self._review_queue: Deque[Dict[str, Any]] = deque(maxlen=MAX_QUEUED_REVIEW)
         self._dropped = 0
         self._flusher: Optional[asyncio.Task] = None
         self._sending = asyncio.Lock()
@@ -116,9 +134,14 @@ class ConversationFactsBroker(EventBroker):
         return cls(
             BackOfficeClient.from_environment(),
             flush_seconds=float(os.environ.get("CONVERSATION_FACTS_FLUSH_SECONDS", "2")),
+            review=ReviewSelector(float(os.environ.get("REVIEW_CONFIDENCE_BELOW", "0.7"))),
         )
 
     def publish(self, event: Dict[str, Any]) -> None:
+        for_review = self.review.observe(event)
+        if for_review:
+            self._review_queue.extend(for_review)
+            self._start_flusher()
         fact = fact_from_event(event)
         if fact is None:
             return
@@ -145,7 +168,7 @@ class ConversationFactsBroker(EventBroker):
 
     async def _flush_while_queued(self) -> None:
         delay = self.flush_seconds
-        while self._queue:
+        while self._queue or self._review_queue:
             await asyncio.sleep(delay)
             sent = await self.flush()
             delay = self.flush_seconds if sent else min(delay * 2, MAX_BACKOFF_SECONDS)
@@ -163,7 +186,21 @@ class ConversationFactsBroker(EventBroker):
                     logger.error("conversation facts: the back office refused a batch of %d; dropped", len(batch))
                 for _ in batch:
                     self._queue.popleft()
-            return True
+            return await self._flush_review()
+
+    async def _flush_review(self) -> bool:
+        while self._review_queue:
+            batch = [self._review_queue[i] for i in range(min(MAX_BATCH, len(self._review_queue)))]
+            try:
+                await self.back_office.record_review_messages(batch)
+            except BackOfficeUnavailable:
+                return False
+            except FactsRefused:
+                # Never the messages themselves in the log: they are citizens' words.
+                logger.error("review messages: the back office refused a batch of %d; dropped", len(batch))
+            for _ in batch:
+                self._review_queue.popleft()
+        return True
 
     async def close(self) -> None:
         if self._flusher is not None:
@@ -173,4 +210,8 @@ class ConversationFactsBroker(EventBroker):
             except asyncio.CancelledError:
                 pass
         if not await self.flush():
-            logger.warning("conversation facts: %d facts not sent at shutdown", len(self._queue))
+            logger.warning(
+                "conversation facts: %d facts and %d review messages not sent at shutdown",
+                len(self._queue),
+                len(self._review_queue),
+            )

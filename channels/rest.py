@@ -6,6 +6,7 @@ message text in the logs (Rasa's logs it when a turn fails), and messages of a
 handed-off conversation relayed to the agent.
 """
 
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -19,9 +20,20 @@ from channels.citizen_text import RejectedText, clean_citizen_text
 from channels.handoff_relay import Relay, take_turn
 
 MAX_BODY_BYTES = 16 * 1024
-MAX_SENDER_CHARS = 128
+# It names the conversation in Rasa's tracker store and in its HTTP API's paths: no control or
+# invisible characters, no slashes or spaces.
+SENDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,127}$")
+# What only a channel that checked it may put in a message's metadata (the SMS and voice
+# channels, from Twilio's signed webhook); from an HTTP client it is just a claim.
+VOUCHED_METADATA = frozenset({"phone"})
 RELAY_FAILED_REPLY = "Sorry, your message didn't reach our staff. Please send it again in a moment."
 RESUMED_REPLY = "You're back with the automated assistant. Please send your message again."
+
+
+def _client_metadata(metadata: Any) -> Optional[Dict[str, Any]]:
+    if not isinstance(metadata, dict):
+        return None
+    return {key: value for key, value in metadata.items() if key not in VOUCHED_METADATA} or None
 
 
 def _error(status: int, message: str) -> HTTPResponse:
@@ -54,13 +66,16 @@ class RestInput(RasaRestInput):
             if not isinstance(body, dict):
                 return _error(400, "The request body must be a JSON object.")
             sender_id = body.get("sender")
-            if not isinstance(sender_id, str) or not 0 < len(sender_id) <= MAX_SENDER_CHARS:
-                return _error(400, "A conversation id ('sender', at most 128 characters) is required.")
+            if not isinstance(sender_id, str) or not SENDER_ID.match(sender_id):
+                return _error(
+                    400,
+                    "A conversation id ('sender': 1 to 128 letters, digits and . _ : @ + = -) is required.",
+                )
             try:
                 text = clean_citizen_text(body.get("message"))
             except RejectedText as rejected:
                 return _error(400, str(rejected))
-            metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            metadata = _client_metadata(body.get("metadata"))
             collector = CollectingOutputChannel()
             message = UserMessage(text, collector, sender_id, input_channel="rest", metadata=metadata)
             try:

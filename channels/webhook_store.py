@@ -8,19 +8,27 @@ phone a conversation id texts back to) and voice replies for repeated turns.
 Two stores with one interface: Redis (`SET NX EX`) when REDIS_URL is set, so
 that every Rasa replica shares it; otherwise a SQLite file under HOTLINE_VAR,
 which is atomic across the processes of one machine.
+
+When Redis is down or does not answer within a second, the channels keep
+answering: the Redis store falls back to the SQLite file for as long as Redis
+is away (a duplicate guard for this machine only, until Redis is back).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from pathlib import Path
 from typing import Optional, Protocol
 
+import redis
 import redis.asyncio as redis_asyncio
 
 from channels.twilio_settings import TwilioChannelSettings
+
+logger = logging.getLogger(__name__)
 
 
 class WebhookStore(Protocol):
@@ -39,7 +47,10 @@ class WebhookStore(Protocol):
 
 class RedisWebhookStore:
     def __init__(self, url: str, key_prefix: str) -> None:
-        self._redis = redis_asyncio.Redis.from_url(url, decode_responses=True)
+        # Bounded waits: a hung Redis must not hold a citizen's turn (Twilio gives up after 15 s).
+        self._redis = redis_asyncio.Redis.from_url(
+            url, decode_responses=True, socket_timeout=1, socket_connect_timeout=1
+        )
         self._prefix = key_prefix
 
     async def claim(self, key: str, ttl_seconds: int) -> bool:
@@ -143,7 +154,64 @@ class SqliteWebhookStore:
         return None
 
 
+class RedisOrLocalWebhookStore:
+    """Redis while it answers; the machine's SQLite store while it does not, so that texts and calls go on."""
+
+    def __init__(self, shared: RedisWebhookStore, local: SqliteWebhookStore) -> None:
+        self.shared = shared
+        self.local = local
+        self._redis_down = False
+
+    def _note(self, error: Optional[BaseException]) -> None:
+        # One line per change of state, not one per webhook.
+        if error is not None and not self._redis_down:
+            logger.warning("webhook store: Redis unavailable (%s); using this machine's store", type(error).__name__)
+        elif error is None and self._redis_down:
+            logger.warning("webhook store: Redis is back")
+        self._redis_down = error is not None
+
+    async def claim(self, key: str, ttl_seconds: int) -> bool:
+        try:
+            claimed = await self.shared.claim(key, ttl_seconds)
+        except (redis.RedisError, OSError) as error:
+            self._note(error)
+            return await self.local.claim(key, ttl_seconds)
+        self._note(None)
+        # Claimed here too: a webhook first seen while Redis was away is not taken again once it is back.
+        return claimed and await self.local.claim(key, ttl_seconds)
+
+    async def release(self, key: str) -> None:
+        try:
+            await self.shared.release(key)
+        except (redis.RedisError, OSError) as error:
+            self._note(error)
+        await self.local.release(key)
+
+    async def put(self, key: str, value: str, ttl_seconds: int) -> None:
+        try:
+            await self.shared.put(key, value, ttl_seconds)
+            self._note(None)
+            return
+        except (redis.RedisError, OSError) as error:
+            self._note(error)
+        await self.local.put(key, value, ttl_seconds)
+
+    async def get(self, key: str) -> Optional[str]:
+        try:
+            value = await self.shared.get(key)
+            self._note(None)
+        except (redis.RedisError, OSError) as error:
+            self._note(error)
+            value = None
+        # Written while Redis was away: only this machine has it.
+        return value if value is not None else await self.local.get(key)
+
+    async def close(self) -> None:
+        await self.shared.close()
+
+
 def webhook_store_from_settings(settings: TwilioChannelSettings) -> WebhookStore:
+    local = SqliteWebhookStore(settings.var_dir / "channels.db")
     if settings.redis_url:
-        return RedisWebhookStore(settings.redis_url, settings.redis_key_prefix)
-    return SqliteWebhookStore(settings.var_dir / "channels.db")
+        return RedisOrLocalWebhookStore(RedisWebhookStore(settings.redis_url, settings.redis_key_prefix), local)
+    return local

@@ -2,23 +2,32 @@
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.api.main import api_router
 from app.api.routes import health, metrics
 from app.console.main import console_api, console_pages, console_static
 from app.core.config import settings
 from app.core.db import new_session
+from app.core.request_limits import BodySizeLimit
 from app.lifecycle.escalation import run_overdue_checks
 from app.live.updates import get_live_updates
 from app.notifications.runner import run_notification_checks
 from app.open311.formats import Open311Error, render_error
 from app.open311.router import router as open311_router
+from redaction import install_log_redaction
+
+# Before anything is served: no log line of this process may carry a citizen's personal data.
+install_log_redaction()
+
+logger = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
@@ -79,6 +88,22 @@ async def open311_error(_request: Request, error: Open311Error) -> Response:
     # Open311 clients read errors in the specification's own format.
     return render_error(error)
 
+
+@app.exception_handler(OperationalError)
+@app.exception_handler(InterfaceError)
+async def database_unavailable(_request: Request, error: Exception) -> JSONResponse:
+    # The database restarting or unreachable: the transaction was rolled back, so the caller
+    # may simply try again. The error's text can hold connection details and bound values.
+    logger.error("database unavailable during a request (%s)", type(error).__name__)
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={"detail": "The database is unavailable just now. Please try again shortly."},
+        headers={"Retry-After": "5"},
+    )
+
+
+# Outermost, so that an oversized body is refused before anything reads it.
+app.add_middleware(BodySizeLimit)
 
 app.include_router(health.router)
 app.include_router(metrics.router)

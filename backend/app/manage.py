@@ -16,8 +16,11 @@ from app.core.config import settings
 from app.core.db import get_engine, sqlite_foreign_keys_suspended
 from app.staff.models import Role
 from app.staff.service import create_staff_user, get_staff_user, get_team
+from redaction import install_log_redaction
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
+# In a checkout, where trainers' annotations become training data (a reviewable file).
+DEFAULT_REVIEWED_FILE = BACKEND_DIR.parent / "training_data" / "nlu" / "reviewed.yml"
 _MIGRATION_LOCK_KEY = 12345_000  # any fixed number; held only while migrating
 
 
@@ -124,8 +127,15 @@ def main(argv: list[str] | None = None) -> None:
     revoke.add_argument("id", type=int, help="the client's id (see list)")
     revoke.add_argument("--by", default="operator", help="the admin revoking the key")
     key_actions.add_parser("list", help="every client: id, key prefix, state, name")
+    export = commands.add_parser(
+        "export-annotations", help="write trainers' annotations as Rasa NLU training data, personal data replaced"
+    )
+    export.add_argument(
+        "--out", type=Path, default=DEFAULT_REVIEWED_FILE, help="the file to write (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
 
     if args.command == "migrate":
         migrate()
@@ -156,6 +166,21 @@ def main(argv: list[str] | None = None) -> None:
             _open311_key(args, session)
     elif args.command == "create-staff":
         _create_staff(parser, args)
+    elif args.command == "export-annotations":
+        _export_annotations(args.out)
+
+
+def _export_annotations(out: Path) -> None:
+    from app.review.export import export_annotations, known_examples
+
+    with Session(get_engine()) as session:
+        export = export_annotations(session=session, known=known_examples(out.parent, leave_out=out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(export.text, encoding="utf-8")
+    print(f"wrote {export.examples} examples to {out}", end="")
+    if export.skipped_as_known:
+        print(f"; left out {len(export.skipped_as_known)} already in the training data", end="")
+    print()
 
 
 def _create_staff(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

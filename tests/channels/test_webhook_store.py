@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 import redis
 
-from channels.webhook_store import RedisWebhookStore, SqliteWebhookStore, WebhookStore
+from channels.webhook_store import RedisOrLocalWebhookStore, RedisWebhookStore, SqliteWebhookStore, WebhookStore
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -26,7 +26,7 @@ def _redis_or_skip() -> None:
         pytest.skip(f"{message}; Redis tests skipped")
 
 
-@pytest_asyncio.fixture(params=["sqlite", "redis"])
+@pytest_asyncio.fixture(params=["sqlite", "redis", "redis-or-local"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[WebhookStore]:
     if request.param == "sqlite":
         yield SqliteWebhookStore(tmp_path / "channels.db")
@@ -34,7 +34,9 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     _redis_or_skip()
     # A prefix of its own: other engineers' test runs share this Redis.
     prefix = f"test-{uuid.uuid4().hex}:"
-    opened = RedisWebhookStore(REDIS_URL, prefix)
+    opened: WebhookStore = RedisWebhookStore(REDIS_URL, prefix)
+    if request.param == "redis-or-local":
+        opened = RedisOrLocalWebhookStore(opened, SqliteWebhookStore(tmp_path / "channels.db"))
     yield opened
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(f"{prefix}*"):
@@ -99,3 +101,46 @@ def test_sqlite_claim_is_atomic_across_processes(tmp_path: Path) -> None:
     for process in processes:
         process.join(30)
     assert sorted(results) == [False, False, False, True]
+
+
+def _unreachable_redis_url() -> str:
+    import socket
+
+    with socket.socket() as sock:  # a free port: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        return f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+
+
+@pytest.mark.asyncio
+async def test_without_redis_the_machines_store_guards_and_remembers(tmp_path: Path) -> None:
+    store = RedisOrLocalWebhookStore(
+        RedisWebhookStore(_unreachable_redis_url(), "test:"), SqliteWebhookStore(tmp_path / "channels.db")
+    )
+    assert await store.claim("sms:SM1", 60) is True
+    assert await store.claim("sms:SM1", 60) is False
+    await store.put("phone:c1", "+447700900999", 60)
+    assert await store.get("phone:c1") == "+447700900999"
+    await store.release("sms:SM1")
+    assert await store.claim("sms:SM1", 60) is True
+    await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_webhook_claimed_while_redis_was_away_is_not_taken_again_when_it_is_back(tmp_path: Path) -> None:
+    _redis_or_skip()
+    local = SqliteWebhookStore(tmp_path / "channels.db")
+    prefix = f"test-{uuid.uuid4().hex}:"
+    away = RedisOrLocalWebhookStore(RedisWebhookStore(_unreachable_redis_url(), prefix), local)
+    assert await away.claim("sms:SM9", 60) is True
+    await away.put("phone:c9", "+447700900998", 60)
+    back = RedisOrLocalWebhookStore(RedisWebhookStore(REDIS_URL, prefix), local)
+    try:
+        assert await back.claim("sms:SM9", 60) is False  # Twilio's retry after Redis returned
+        assert await back.get("phone:c9") == "+447700900998"  # written while Redis was away
+        assert await back.claim("sms:SM10", 60) is True
+        assert await back.claim("sms:SM10", 60) is False
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+        await back.close()

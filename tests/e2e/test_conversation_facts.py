@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -43,6 +44,12 @@ def recorded_session(hotline: Hotline, conversation_id: str) -> dict | None:
         engine.dispose()
 
 
+def database_dump(hotline: Hotline, leave_out: str) -> str:
+    """The back office's database as SQL, without the rows of one table."""
+    with sqlite3.connect(hotline.var_dir / "backend.db") as connection:
+        return "\n".join(line for line in connection.iterdump() if not line.startswith(f'INSERT INTO "{leave_out}"'))
+
+
 def test_the_broker_reports_turns_and_handoffs_without_the_text(hotline: Hotline) -> None:
     marker = f"Zanzibarquux{uuid.uuid4().hex[:6]}"
     contained = Conversation(hotline.rasa_url, sender=f"facts-{uuid.uuid4().hex}")
@@ -61,8 +68,9 @@ def test_the_broker_reports_turns_and_handoffs_without_the_text(hotline: Hotline
     assert second["handoff_reference"] == reference.group(0)
     assert second["intents"] == ["request_human"]
 
-    # What the citizen wrote stays in Rasa's own tracker store; the back office never receives it.
-    assert marker.encode() not in (hotline.var_dir / "backend.db").read_bytes()
+    # What the citizen wrote stays in Rasa's own tracker store; the back office never receives it with
+    # the facts. Only the trainers' review table may hold a message the assistant was unsure of.
+    assert marker not in database_dump(hotline, leave_out="review_message")
     assert marker not in hotline.log("backend")
 
     # The supervisor sees them on today's dashboard.

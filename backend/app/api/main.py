@@ -8,6 +8,7 @@ from app.api.routes import (
     citizen_updates,
     conversation_facts,
     handoffs,
+    review_messages,
     service_requests,
     services,
     sms_consents,
@@ -27,3 +28,4 @@ api_router.include_router(sms_consents.router)
 api_router.include_router(work_orders.router)
 api_router.include_router(conversation_facts.router)
 api_router.include_router(citizen_updates.router)
+api_router.include_router(review_messages.router)

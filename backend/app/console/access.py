@@ -66,12 +66,14 @@ ANY_STAFF = Access()
 HANDLES_CONVERSATIONS = Access(Role.AGENT, Role.SUPERVISOR)
 SUPERVISES = Access(Role.SUPERVISOR, Role.ADMIN)
 ADMINISTERS = Access(Role.ADMIN)
+TRAINS = Access(Role.TRAINER)
 
 StaffMember = Annotated[StaffUser, Depends(ANY_STAFF)]
 StreamingStaffMember = Annotated[StaffUser, Depends(StreamAccess())]
 ConversationHandler = Annotated[StaffUser, Depends(HANDLES_CONVERSATIONS)]
 Supervisor = Annotated[StaffUser, Depends(SUPERVISES)]
 Admin = Annotated[StaffUser, Depends(ADMINISTERS)]
+Trainer = Annotated[StaffUser, Depends(TRAINS)]
 
 
 class Viewer(Protocol):

@@ -55,6 +55,18 @@ class RasaDelivery:
             raise DeliveryFailed(f"Rasa answered {response.status_code}")
         return response
 
+    def domain(self) -> dict[str, Any]:
+        """The domain of the model the Rasa server runs (its intents, entities, slots...)."""
+        try:
+            response = self._client.get("/domain", params=self._params, headers={"Accept": "application/json"})
+        except httpx.HTTPError as error:
+            logger.warning("rasa domain failed: %s", type(error).__name__)
+            raise DeliveryFailed(type(error).__name__) from error
+        if response.status_code != 200:
+            logger.warning("rasa domain answered %s", response.status_code)
+            raise DeliveryFailed(f"Rasa answered {response.status_code}")
+        return response.json()
+
     @staticmethod
     def _conversation(conversation_id: str) -> str:
         return f"/conversations/{quote(conversation_id, safe='')}"

@@ -52,7 +52,11 @@ class LiveUpdates:
                 if self._publisher is None:
                     self._publisher = redis.Redis.from_url(self._redis_url, socket_timeout=1, socket_connect_timeout=1)
                 self._publisher.publish(self._channel, json.dumps(event))
-                return  # our own listener delivers it here too
+                if self.listening.is_set():
+                    return  # our own listener delivers it here too
+                # Redis is back but our listener is not yet: this process's screens get it directly.
+                self._deliver_locally(event)
+                return
             except redis.RedisError as error:
                 logger.warning(
                     "live updates: Redis unavailable (%s); this process's screens only", type(error).__name__

@@ -12,7 +12,7 @@ def _console_operations() -> list[tuple[str, str]]:
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{reference}", "HO-000001").replace("{number}", "APP-204817")
+    return path.replace("{reference}", "HO-000001").replace("{number}", "APP-204817").replace("{message_id}", "1")
 
 
 def test_every_console_route_refuses_a_caller_who_is_not_signed_in(client: TestClient) -> None:

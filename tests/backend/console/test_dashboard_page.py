@@ -17,6 +17,7 @@ def test_the_page_has_a_dashboard_for_supervisors_and_admins(client: TestClient)
     assert scripts == [
         "/console/static/vendor/chart.umd.min.js",
         "/console/static/dashboard.js",
+        "/console/static/review.js",
         "/console/static/console.js",
     ]
     for script in scripts:

@@ -94,6 +94,7 @@
     document.querySelectorAll("main[id^='view-']").forEach((view) => { view.hidden = view.id !== "view-" + name; });
     if (name === "conversations") { refreshQueue(); loadCannedReplies(); loadTransferTargets(); }
     if (name === "dashboard" && window.hotlineDashboard) window.hotlineDashboard.show();
+    if (name === "review" && window.hotlineReview) window.hotlineReview.show();
   }
   document.querySelectorAll(".topbar__tabs button").forEach((b) => b.addEventListener("click", () => showView(b.dataset.view)));
 
@@ -370,5 +371,7 @@
   });
 
   // --- start ------------------------------------------------------------------------
+  // The other views (review.js) call the API the same way: the session's CSRF token on writes.
+  window.hotlineConsole = { call };
   call("GET", "/me").then(startConsole).catch(showSignIn);
 })();
