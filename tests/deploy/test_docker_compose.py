@@ -99,6 +99,7 @@ def test_shared_state_is_postgres_and_redis(config: dict) -> None:
     assert production["lock_store"]["type"] == "channels.lock_store.RedisOrLocalLockStore"
     assert production["lock_store"]["url"] == "${REDIS_HOST}"
     assert production["tracker_store"]["dialect"] == "postgresql"
+    assert production["tracker_store"]["type"] == "channels.tracker_store.HotlineSQLTrackerStore"
     assert production["event_broker"]["type"] == "channels.conversation_facts.ConversationFactsBroker"
 
 
