@@ -78,7 +78,7 @@ def test_retrain_measures_the_candidate_and_promotes_it_without_downtime(hotline
     running = model_file(hotline)
 
     result = retrain(hotline, data, reports, "--no-promote")
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode in (0, 3), result.stderr[-3000:]  # 3: the candidate is worse
     for label in ("intent accuracy", "out-of-scope recall", "intent macro F1"):
         line = next(line for line in result.stdout.splitlines() if line.startswith(label))
         assert line.split()[-1] in ("better", "worse", "same"), line
