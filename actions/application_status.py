@@ -12,14 +12,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, BackendThrottled, UsesBackend
-from actions.caller import caller_phone
-from actions.citizen_text import as_text, format_citizen_date
+from actions.caller import caller_phone, conversation_language
+from actions.citizen_text import as_text
 from actions.identifiers import (
     SMS_PHONE_PROOF,
     normalise_application_number,
     parse_identity_proof,
     split_identity_proof,
 )
+from actions.knowledge_base import KnowledgeBase, default_knowledge_base
+from actions.translations import APPLICATION_NEXT_STEP_ZH, APPLICATION_STATUS_ZH, format_date_for, in_language
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +89,10 @@ class ValidateApplicationStatusForm(UsesBackend, FormValidationAction):
 
 
 class ActionCheckApplicationStatus(UsesBackend, Action):
-    def __init__(self, backend: Optional[BackendClient] = None) -> None:
+    def __init__(self, backend: Optional[BackendClient] = None, knowledge_base: Optional[KnowledgeBase] = None) -> None:
         UsesBackend.__init__(self, backend)
+        # For the Chinese names of the services applied for.
+        self.knowledge_base = knowledge_base or default_knowledge_base()
 
     def name(self) -> Text:
         return "action_check_application_status"
@@ -127,13 +131,17 @@ class ActionCheckApplicationStatus(UsesBackend, Action):
             dispatcher.utter_message(response="utter_verification_failed")
             return events
         logger.info("application status: verified by %s", kind)
+        language = conversation_language(tracker)
+        service = self.knowledge_base.find_service(status.application_type)
         dispatcher.utter_message(
             response="utter_application_status",
             application_number=status.application_number,
-            application_type=status.application_type_name,
-            status=status.status_text,
+            application_type=in_language(
+                language, status.application_type_name, service.in_language("zh").name if service else None
+            ),
+            status=in_language(language, status.status_text, APPLICATION_STATUS_ZH.get(status.status)),
             last_step=status.last_step,
-            last_step_date=format_citizen_date(status.last_step_at),
-            next_step=status.next_step,
+            last_step_date=format_date_for(language, status.last_step_at),
+            next_step=in_language(language, status.next_step, APPLICATION_NEXT_STEP_ZH.get(status.status)),
         )
         return events

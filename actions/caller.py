@@ -26,7 +26,22 @@ def caller_phone(tracker: Tracker) -> Optional[str]:
     return phone if isinstance(phone, str) and _E164.fullmatch(phone) else None
 
 
+# The languages the hotline answers in; the `language` slot holds one of them.
+LANGUAGES = ("en", "zh")
+
+
 def conversation_language(tracker: Tracker) -> str:
+    """The language the citizen last wrote in (the slot the NLU's language detector fills).
+
+    Before the citizen has written anything that shows a language, a channel
+    may say which one it expects (metadata `language`, e.g. a Chinese phone line).
+    """
+    slot = tracker.get_slot("language")
     metadata = tracker.latest_message.get("metadata") or {}
-    language = metadata.get("language") if isinstance(metadata, dict) else None
-    return language if isinstance(language, str) and re.fullmatch(r"[a-z]{2}", language) else "en"
+    hinted = metadata.get("language") if isinstance(metadata, dict) else None
+    if isinstance(hinted, str):
+        hinted = hinted.split("-")[0].lower()
+    for language in (slot, hinted):
+        if isinstance(language, str) and language in LANGUAGES:
+            return language
+    return "en"

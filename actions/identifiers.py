@@ -41,6 +41,8 @@ _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?!\d)")
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
 )
+# Chinese: year, month, day - 1985年3月14日 (or 号 for 日).
+_CHINESE_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(?!\d)")
 _MONTH_DAY_YEAR = re.compile(rf"(?<![a-z])([a-z]+)\.?\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
 
 
@@ -81,6 +83,8 @@ def parse_date_of_birth(text: str, *, today: Optional[dt.date] = None) -> Option
         found.add(_valid_birth_date(m.group(1), int(m.group(2)), m.group(3), today))
     for m in _NUMERIC_DATE.finditer(text):
         found.add(_valid_birth_date(m.group(4), int(m.group(3)), m.group(1), today))
+    for m in _CHINESE_DATE.finditer(text):
+        found.add(_valid_birth_date(m.group(1), int(m.group(2)), m.group(3), today))
     for m in _DAY_MONTH_YEAR.finditer(text):
         if m.group(2).lower() in _MONTHS:
             found.add(_valid_birth_date(m.group(3), _MONTHS[m.group(2).lower()], m.group(1), today))

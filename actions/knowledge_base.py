@@ -1,4 +1,8 @@
-"""Loads and validates training_data/knowledge_base/*.yml: services (FAQ answers) and issue categories."""
+"""Loads and validates training_data/knowledge_base/*.yml: services (FAQ answers) and issue categories.
+
+Every entry is written in English and, under `zh:`, in simplified Chinese; the
+actions answer in the conversation's language (`in_language`).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,16 @@ SERVICE_CODES = (
     "housing_benefit",
     "parking_permit",
     "service_centre",
+    "waste_collection",
+    "council_tax",
+    "social_insurance",
+    "id_documents",
+    "marriage_registration",
+    "birth_registration",
+    "employment_services",
 )
+# Languages besides English that every entry must also be written in.
+TRANSLATIONS = ("zh",)
 ISSUE_CATEGORY_CODES = (
     "pothole",
     "streetlight",
@@ -31,7 +44,14 @@ ISSUE_CATEGORY_CODES = (
     "water_leak",
 )
 
-_SERVICE_FIELDS = {"name": str, "where": str, "opening_hours": str, "documents": list, "fees": list}
+_SERVICE_FIELDS = {
+    "name": str,
+    "where": str,
+    "opening_hours": str,
+    "documents": list,
+    "fees": list,
+    "summary": str,
+}
 _CATEGORY_FIELDS = {"name": str}
 _OPTIONAL = {"synonyms": list}
 
@@ -48,7 +68,18 @@ class Service:
     opening_hours: str
     documents: Tuple[str, ...]
     fees: Tuple[str, ...]
+    summary: str
     synonyms: Tuple[str, ...] = ()
+    translations: Tuple[Tuple[str, "Service"], ...] = ()
+
+    def in_language(self, language: Optional[str]) -> "Service":
+        """The entry as written in that language; English when there is none."""
+        return dict(self.translations).get(language or "en", self)
+
+    def all_terms(self) -> List[str]:
+        return [self.code, self.name, *self.synonyms] + [
+            term for _, text in self.translations for term in (text.name, *text.synonyms)
+        ]
 
 
 @dataclass(frozen=True)
@@ -56,10 +87,23 @@ class IssueCategory:
     code: str
     name: str
     synonyms: Tuple[str, ...] = ()
+    translations: Tuple[Tuple[str, "IssueCategory"], ...] = ()
+
+    def in_language(self, language: Optional[str]) -> "IssueCategory":
+        return dict(self.translations).get(language or "en", self)
+
+    def all_terms(self) -> List[str]:
+        return [self.code, self.name, *self.synonyms] + [
+            term for _, text in self.translations for term in (text.name, *text.synonyms)
+        ]
+
+
+# Chinese is written without spaces: a Chinese term matches anywhere in a run of Chinese.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 
 
 def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return " ".join(re.findall(rf"[a-z0-9]+|[{_HAN}]+", text.lower()))
 
 
 def _best_match(text: str, terms_by_code: Dict[str, List[str]]) -> Optional[str]:
@@ -94,7 +138,7 @@ class KnowledgeBase:
             return None
         if value in self.services:
             return self.services[value]
-        code = _best_match(value, {c: [c, s.name, *s.synonyms] for c, s in self.services.items()})
+        code = _best_match(value, {c: s.all_terms() for c, s in self.services.items()})
         return self.services[code] if code else None
 
     def find_issue_category(self, value: Any) -> Optional[IssueCategory]:
@@ -103,7 +147,7 @@ class KnowledgeBase:
             return None
         if value in self.issue_categories:
             return self.issue_categories[value]
-        code = _best_match(value, {c: [c, k.name, *k.synonyms] for c, k in self.issue_categories.items()})
+        code = _best_match(value, {c: k.all_terms() for c, k in self.issue_categories.items()})
         return self.issue_categories[code] if code else None
 
 
@@ -111,7 +155,7 @@ def _check_entry(path: Path, kind: str, code: Any, entry: Any, required: Dict[st
     where = f"{path.name}: {kind} '{code}'"
     if not isinstance(entry, dict):
         raise KnowledgeBaseError(f"{where} must be a mapping of fields")
-    allowed = {**required, **_OPTIONAL}
+    allowed = {**required, **_OPTIONAL, **{language: dict for language in TRANSLATIONS}}
     unknown = sorted(set(entry) - set(allowed))
     if unknown:
         raise KnowledgeBaseError(f"{where} has unknown field(s) {', '.join(unknown)} (allowed: {', '.join(allowed)})")
@@ -121,13 +165,34 @@ def _check_entry(path: Path, kind: str, code: Any, entry: Any, required: Dict[st
                 raise KnowledgeBaseError(f"{where} lacks the required field '{field}'")
             continue
         value = entry[field]
+        if kind_of is dict:
+            if not isinstance(value, dict):
+                raise KnowledgeBaseError(f"{where}: '{field}' must be a mapping of the same fields in that language")
+            _check_entry(path, f"{kind} ({field})", code, value, required)
+            continue
         if kind_of is str and not (isinstance(value, str) and value.strip()):
             raise KnowledgeBaseError(f"{where}: '{field}' must be a non-empty text")
         if kind_of is list and not (
             isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
         ):
             raise KnowledgeBaseError(f"{where}: '{field}' must be a non-empty list of texts")
-    return {k: (tuple(v.strip() for v in entry[k]) if isinstance(entry[k], list) else entry[k].strip()) for k in entry}
+    for language in TRANSLATIONS:
+        if language not in entry and kind.split(" (")[0] == kind:
+            raise KnowledgeBaseError(f"{where} lacks its '{language}' translation (the same fields in that language)")
+    return {
+        k: (tuple(v.strip() for v in entry[k]) if isinstance(entry[k], list) else entry[k].strip())
+        for k in entry
+        if k not in TRANSLATIONS
+    }
+
+
+def _build(cls: type, code: str, path: Path, kind: str, entry: Dict[str, Any], required: Dict[str, type]) -> Any:
+    fields = _check_entry(path, kind, code, entry, required)
+    translations = tuple(
+        (language, cls(code=code, **_check_entry(path, f"{kind} ({language})", code, entry[language], required)))
+        for language in TRANSLATIONS
+    )
+    return cls(code=code, translations=translations, **fields)
 
 
 def load_knowledge_base(directory: Path) -> KnowledgeBase:
@@ -159,7 +224,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
                     raise KnowledgeBaseError(f"{path.name}: unknown {kind} code '{code}' (known: {', '.join(codes)})")
                 if code in into:
                     raise KnowledgeBaseError(f"{path.name}: {kind} '{code}' is already defined in {origin[key + code]}")
-                into[code] = cls(code=code, **_check_entry(path, kind, code, entry, required))
+                into[code] = _build(cls, code, path, kind, entry, required)
                 origin[key + code] = path.name
     for kind, codes, found in (
         ("service", SERVICE_CODES, services),

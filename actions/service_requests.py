@@ -12,10 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, BackendError, BackendThrottled, UsesBackend, channel_name
-from actions.caller import caller_phone
-from actions.citizen_text import as_text, clean_citizen_text, format_citizen_date
+from actions.caller import caller_phone, conversation_language
+from actions.citizen_text import as_text, clean_citizen_text
 from actions.identifiers import normalise_request_number
 from actions.knowledge_base import KnowledgeBase, default_knowledge_base
+from actions.translations import SERVICE_REQUEST_STATUS_ZH, format_date_for, in_language
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,9 @@ DESCRIPTION_LENGTH = (5, 1000)
 REPORT_SLOTS = ("issue_category", "issue_location", "issue_description", "report_confirmed", "report_wants_updates")
 # Where the back office can tell the citizen about changes: the web chat page, a text message.
 UPDATE_CHANNELS = ("webchat", "sms")
-_YES = {"yes", "y", "yeah", "yep", "sure", "ok", "okay", "please", "yes please", "是", "好"}
-_NO = {"no", "n", "nope", "no thanks", "no thank you", "不", "不用"}
+_YES = {"yes", "y", "yeah", "yep", "sure", "ok", "okay", "please", "yes please",
+        "是", "好", "是的", "好的", "要", "需要", "可以", "对"}
+_NO = {"no", "n", "nope", "no thanks", "no thank you", "不", "不用", "不要", "不需要", "否", "不是", "不用了"}
 
 # Words by which a citizen names the part of the summary to change ("the location is wrong").
 _FIELD_WORDS = {
@@ -33,12 +35,22 @@ _FIELD_WORDS = {
     "issue_location": ("location", "address", "place", "where", "street"),
     "issue_description": ("description", "describe", "details", "detail", "wording"),
 }
+# The same in Chinese, found anywhere in the text (Chinese has no spaces between words).
+_FIELD_WORDS_ZH = {
+    "issue_category": ("类型", "类别", "种类"),
+    "issue_location": ("地点", "位置", "地址", "哪里"),
+    "issue_description": ("描述", "详情", "说明"),
+}
 
 
 def named_fields(text: str) -> List[str]:
     """The report slots a correction names, in form order."""
     words = f" {' '.join(re.findall(r'[a-z]+', text.lower()))} "
-    return [slot for slot, names in _FIELD_WORDS.items() if any(f" {name} " in words for name in names)]
+    return [
+        slot
+        for slot, names in _FIELD_WORDS.items()
+        if any(f" {name} " in words for name in names) or any(name in text for name in _FIELD_WORDS_ZH[slot])
+    ]
 
 
 def updates_channel(tracker: Tracker) -> Optional[str]:
@@ -178,7 +190,7 @@ class ActionFileServiceRequest(UsesBackend, Action):
             response="utter_request_filed",
             request_number=filed.request_number,
             department=filed.department_name,
-            target_date=format_citizen_date(filed.target_date),
+            target_date=format_date_for(conversation_language(tracker), filed.target_date),
         )
         if wants_updates:
             dispatcher.utter_message(response="utter_updates_promised")
@@ -186,8 +198,10 @@ class ActionFileServiceRequest(UsesBackend, Action):
 
 
 class ActionCheckRequestStatus(UsesBackend, Action):
-    def __init__(self, backend: Optional[BackendClient] = None) -> None:
+    def __init__(self, backend: Optional[BackendClient] = None, knowledge_base: Optional[KnowledgeBase] = None) -> None:
         UsesBackend.__init__(self, backend)
+        # For the Chinese names of the categories.
+        self.knowledge_base = knowledge_base or default_knowledge_base()
 
     def name(self) -> Text:
         return "action_check_request_status"
@@ -211,13 +225,17 @@ class ActionCheckRequestStatus(UsesBackend, Action):
         if request is None:
             dispatcher.utter_message(response="utter_request_not_found")
             return events
+        language = conversation_language(tracker)
+        category = self.knowledge_base.find_issue_category(request.category)
         dispatcher.utter_message(
             response="utter_request_status",
             request_number=request.request_number,
-            category=request.category_name,
-            status=request.status_text,
+            category=in_language(
+                language, request.category_name, category.in_language("zh").name if category else None
+            ),
+            status=in_language(language, request.status_text, SERVICE_REQUEST_STATUS_ZH.get(request.status)),
             last_step=request.last_step,
-            last_step_date=format_citizen_date(request.last_step_at),
+            last_step_date=format_date_for(language, request.last_step_at),
             department=request.department_name,
         )
         return events

@@ -92,7 +92,14 @@ def _citizen_turn(event: Dict[str, Any], fact: Dict[str, Any]) -> Optional[Dict[
     if isinstance(name, str) and name.startswith("EXTERNAL_"):
         return None  # the back office's own triggers (hand-back, survey), not the citizen
     channel = (event.get("input_channel") or "api").lower()
-    language = (event.get("metadata") or {}).get("language")
+    # The language the NLU detected in the message (bot/components/language_detector.py), else the
+    # channel's hint; only the language code leaves, never an entity value.
+    detected = [
+        e.get("value")
+        for e in (event.get("parse_data") or {}).get("entities") or []
+        if isinstance(e, dict) and e.get("entity") == "language"
+    ]
+    language = detected[0] if detected else (event.get("metadata") or {}).get("language")
     return {
         "kind": "citizen_turn",
         **fact,

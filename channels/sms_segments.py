@@ -69,8 +69,9 @@ def fits_one_message(text: str) -> bool:
 
 
 def _words(text: str) -> List[str]:
-    """Text cut after each whitespace run, so that joining the pieces gives the text back."""
-    return re.findall(r"\S+\s*|\s+", text)
+    """Text cut after each whitespace run, and after each Chinese sentence or clause end (Chinese
+    has no spaces), so that joining the pieces gives the text back."""
+    return re.findall(r"[^\s。！？；]*[。！？；]\s*|\S+\s*|\s+", text)
 
 
 def _cut_long_word(word: str, budget_check) -> List[str]:  # type: ignore[no-untyped-def]

@@ -11,10 +11,12 @@ MAX_SPOKEN_CHARS = 450
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 # Case numbers, references and PIN-like codes are clearer digit by digit: "A P P, 2 0 4 8 1 7".
-_REFERENCE = re.compile(r"\b(APP|SR|HO)-?(\d{6})\b", re.IGNORECASE)
+# Lookarounds, not \b: in Chinese a reference follows a character without a space ("编号是APP-204817").
+_REFERENCE = re.compile(r"(?<![A-Za-z0-9])(APP|SR|HO)-?(\d{6})(?![0-9])", re.IGNORECASE)
 _LONG_NUMBER = re.compile(r"(?<![\d:/.,])\d{5,}(?![\d:/.,])")
 _MARKUP = re.compile(r"[*_`#>]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _spell(characters: str) -> str:
@@ -28,14 +30,17 @@ def _is_spoken(character: str) -> bool:
 
 def speakable(text: str) -> str:
     """One written message as a sentence or two to be read out by text-to-speech."""
-    text = _URL.sub("on the council's website", text)
-    text = _EMAIL.sub("by email", text)
+    chinese = bool(_HAN.search(text))
+    text = _URL.sub("市政府网站上" if chinese else "on the council's website", text)
+    text = _EMAIL.sub("通过电子邮件" if chinese else "by email", text)
     text = _REFERENCE.sub(lambda m: f"{_spell(m.group(1).upper())}, {_spell(m.group(2))}", text)
     text = _LONG_NUMBER.sub(lambda m: _spell(m.group(0)), text)
     text = _MARKUP.sub("", text)
     text = "".join(character for character in text if _is_spoken(character))
     # Line breaks are pauses: make each line a sentence of its own.
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if chinese:
+        return "".join(line if line[-1] in "。！？：；，.!?:;," else line + "。" for line in lines)
     text = " ".join(line if line[-1] in ".!?:;," else line + "." for line in lines)
     return re.sub(r"\s{2,}", " ", text).strip()
 
@@ -55,7 +60,13 @@ def shortened(text: str, limit: int = MAX_SPOKEN_CHARS) -> str:
 
 
 def spoken_menu(buttons: List[Dict[str, Any]]) -> str:
-    """Buttons as a short menu: 'Press 1 for Yes, please. Press 2 for No, thanks.'"""
+    """Buttons as a short menu: 'Press 1 for Yes, please. Press 2 for No, thanks.' (in Chinese for Chinese titles)."""
+    if any(_HAN.search(str(button.get("title", ""))) for button in buttons):
+        chinese_choices = [
+            f"按{number}选择{speakable(button.get('title', '')).rstrip('。')}"
+            for number, button in enumerate(buttons, start=1)
+        ]
+        return "请说出您的选择，或" + "；".join(chinese_choices) + "。"
     choices = [
         f"press {number} for {speakable(button.get('title', '')).rstrip('.')}"
         for number, button in enumerate(buttons, start=1)
@@ -73,6 +84,10 @@ def spoken_reply(messages: Iterable[Dict[str, Any]]) -> tuple[str, List[Dict[str
         if message.get("text"):
             sentences.append(speakable(message["text"]))
         buttons.extend(message.get("buttons") or [])
-    spoken = shortened(" ".join(sentence for sentence in sentences if sentence))
+    joined = " ".join(sentence for sentence in sentences if sentence)
+    if _HAN.search(joined):
+        joined = "".join(sentence for sentence in sentences if sentence)  # Chinese has no spaces between sentences
+    spoken = shortened(joined)
     menu = spoken_menu(buttons)
-    return (f"{spoken} {menu}".strip(), buttons)
+    separator = "" if _HAN.search(spoken + menu) else " "
+    return (f"{spoken}{separator}{menu}".strip(), buttons)

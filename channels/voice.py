@@ -39,13 +39,23 @@ CHANNEL = "voice"
 CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 REFERENCE = re.compile(r"^HO-\d{6}$")
 QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-DEFAULT_LANGUAGE = "en-US"  # Chinese (zh-CN) speech is a later change: credentials.yml `language:`
+DEFAULT_LANGUAGE = "en-US"  # credentials.yml `language:`; a call switches to Chinese by itself
+CHINESE = "zh-CN"
 DEFAULT_QUEUE = "hotline"
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# Twilio's <Say> voice per language (None: Twilio's default voice for the language).
+VOICES = {CHINESE: "Polly.Zhiyu"}
+SPEECH_HINTS = {
+    DEFAULT_LANGUAGE: "agent, application status, report a problem, opening hours",
+    CHINESE: "人工, 申请进度, 报告问题, 办公时间",
+}
 
 GREETING = (
     "Welcome to Northbridge City Council's 12345 line. I'm the automated assistant. "
     "Tell me what you need, or press 1 for application status, 2 to report a problem, or 0 for an agent."
 )
+# Said in Mandarin after the English greeting: "For Chinese, press 9."
+CHINESE_OFFER = "中文服务请按9。"
 REPROMPT = "Sorry, I didn't catch that. Please tell me what you need, or press 0 for an agent."
 OFFER_AGENT = (
     "Sorry, I still couldn't understand you. To speak to a member of staff, press 0 or say agent. "
@@ -55,12 +65,25 @@ GOING_TO_AGENT = "Let me put you through to a member of staff."
 HOLD_MESSAGE = "Thank you for waiting. A member of staff will be with you shortly."
 QUEUE_FAILED = "Sorry, none of our staff could take your call just now. Please call again later."
 GOODBYE = "Thank you for calling Northbridge City Council. Goodbye."
+# The channel's own words in Chinese; the assistant's replies come in the caller's language already.
+CHINESE_TEXTS = {
+    REPROMPT: "抱歉，没有听清。请告诉我您需要什么，或按0转接工作人员。",
+    OFFER_AGENT: "抱歉，我还是没听明白。要和工作人员通话，请按0或说“人工”。或者再说一次您需要什么。",
+    GOING_TO_AGENT: "正在为您转接工作人员。",
+    HOLD_MESSAGE: "感谢您的耐心等待，工作人员很快就会接听。",
+    QUEUE_FAILED: "抱歉，现在没有工作人员能接听您的电话，请稍后再打。",
+    GOODBYE: "感谢您致电 Northbridge 市政府，再见。",
+}
 
-MAIN_MENU = {"1": "/check_application_status", "2": "/report_issue"}
+# 9: the caller chose Chinese; the entity sets the conversation's `language` slot, and the
+# assistant greets them in Chinese.
+MAIN_MENU = {"1": "/check_application_status", "2": "/report_issue", "9": '/greet{"language":"zh"}'}
 AGENT_DIGIT = "0"
 REQUEST_HUMAN = "/request_human"
 # Single words a speech recogniser returns for "I want a person"; longer requests go to the NLU.
-AGENT_WORDS = {"agent", "operator", "person", "human", "representative", "staff", "someone"}
+AGENT_WORDS = {
+    "agent", "operator", "person", "human", "representative", "staff", "someone", "人工", "转人工", "人工服务"
+}
 MAX_MISSES_BEFORE_OFFER = 2  # reprompts; the next miss offers an agent, the one after transfers
 MIN_SPEECH_CONFIDENCE = 0.2  # below this, Twilio's transcript is more guess than speech
 # A repeated turn waits this long for the first copy's reply (Twilio's own timeout is 15 s).
@@ -93,18 +116,50 @@ class VoiceUrls:
     def __init__(self, base: str, prefix: str = "/webhooks/voice") -> None:
         self.base = base.rstrip("/") + prefix
 
-    def turn(self, turn: int, misses: int, menu: str = "") -> str:
-        query = {"turn": turn, "misses": misses, **({"menu": menu} if menu else {})}
+    def turn(self, turn: int, misses: int, menu: str = "", language: str = "") -> str:
+        # The call's language rides in the URL like its turn (Twilio signs it), for the channel's own words.
+        query = {"turn": turn, "misses": misses, **({"menu": menu} if menu else {}), **_language_arg(language)}
         return f"{self.base}/webhook?{urlencode(query)}"
 
-    def wait(self, reference: str) -> str:
-        return f"{self.base}/wait?{urlencode({'reference': reference})}"
+    def wait(self, reference: str, language: str = "") -> str:
+        return f"{self.base}/wait?{urlencode({'reference': reference, **_language_arg(language)})}"
 
-    def queue_result(self, reference: str) -> str:
-        return f"{self.base}/queue-result?{urlencode({'reference': reference})}"
+    def queue_result(self, reference: str, language: str = "") -> str:
+        return f"{self.base}/queue-result?{urlencode({'reference': reference, **_language_arg(language)})}"
 
 
-def gather(reply: VoiceResponse, prompt: str, action: str, language: str) -> VoiceResponse:
+def _language_arg(language: str) -> Dict[str, str]:
+    return {"lang": language} if language == CHINESE else {}
+
+
+def call_language(request: Request, default: str) -> str:
+    """The language the call is in now: Chinese once the caller chose it or the assistant answered in it."""
+    return CHINESE if request.args.get("lang") == CHINESE else default
+
+
+def reply_language(messages: List[Dict[str, Any]], current: str, default: str) -> str:
+    """The assistant answers in the caller's language, so its reply says which one to speak and listen in."""
+    texts = [str(m.get("text") or "") for m in messages if m.get("text")]
+    if not texts:
+        return current
+    return CHINESE if any(HAN.search(text) for text in texts) else default
+
+
+def words_in(language: str, english: str) -> str:
+    """One of the channel's own sentences in the call's language."""
+    return CHINESE_TEXTS.get(english, english) if language == CHINESE else english
+
+
+def say(verb: Any, text: str, language: str) -> None:
+    """<Say> in that language, with a voice that speaks it."""
+    voice = VOICES.get(language)
+    if voice:
+        verb.say(text, language=language, voice=voice)
+    else:
+        verb.say(text, language=language)
+
+
+def gather(reply: VoiceResponse, prompt: str, action: str, language: str, then_say: str = "") -> VoiceResponse:
     listen = Gather(
         input="speech dtmf",
         action=action,
@@ -114,15 +169,21 @@ def gather(reply: VoiceResponse, prompt: str, action: str, language: str) -> Voi
         timeout=6,
         finish_on_key="#",
         action_on_empty_result=True,
-        hints="agent, application status, report a problem, opening hours",
+        hints=SPEECH_HINTS.get(language, SPEECH_HINTS[DEFAULT_LANGUAGE]),
     )
-    listen.say(prompt, language=language)
+    say(listen, prompt, language)
+    if then_say:
+        say(listen, then_say, CHINESE)
     reply.append(listen)
     return reply
 
 
 def voice_reply(messages: List[Dict[str, Any]], *, urls: VoiceUrls, next_turn: int, language: str) -> VoiceResponse:
-    """The assistant's turn as TwiML: spoken, then either the next Gather or the transfer to the queue."""
+    """The assistant's turn as TwiML: spoken, then either the next Gather or the transfer to the queue.
+
+    `language` is the language of the reply (reply_language): it is spoken in it and the next answer
+    is listened for in it.
+    """
     spoken, _buttons = spoken_reply(messages)
     reply = VoiceResponse()
     handoff = handoff_of(messages)
@@ -131,23 +192,23 @@ def voice_reply(messages: List[Dict[str, Any]], *, urls: VoiceUrls, next_turn: i
         reference = reference if REFERENCE.match(reference) else ""
         queue = str(handoff.get("queue") or "")
         queue = queue if QUEUE_NAME.match(queue) else DEFAULT_QUEUE
-        reply.say(spoken or GOING_TO_AGENT, language=language)
+        say(reply, spoken or words_in(language, GOING_TO_AGENT), language)
         # The reference rides in the queue's URLs, so the call centre's TwiML and agent see the case.
         reply.enqueue(
             queue,
-            wait_url=urls.wait(reference),
+            wait_url=urls.wait(reference, language),
             wait_url_method="POST",
-            action=urls.queue_result(reference),
+            action=urls.queue_result(reference, language),
             method="POST",
         )
         return reply
     if handoff is not None and handoff.get("status") == "callback":
         # The call centre is closed and a callback was filed: the message says when; nothing more to ask.
-        reply.say(spoken, language=language)
-        reply.say(GOODBYE, language=language)
+        say(reply, spoken, language)
+        say(reply, words_in(language, GOODBYE), language)
         reply.hangup()
         return reply
-    return gather(reply, spoken or REPROMPT, urls.turn(next_turn, 0), language)
+    return gather(reply, spoken or words_in(language, REPROMPT), urls.turn(next_turn, 0, language=language), language)
 
 
 def _speech_text(form: Dict[str, str]) -> Optional[str]:
@@ -239,14 +300,18 @@ class VoiceInput(InputChannel):
             if isinstance(form, HTTPResponse):
                 return form
             reference = request.args.get("reference", "")
+            language = call_language(request, self.language)
             reply = VoiceResponse()
             position = form.get("QueuePosition", "")
-            words = HOLD_MESSAGE
+            words = words_in(language, HOLD_MESSAGE)
+            chinese = language == CHINESE
             if position.isdigit() and int(position) > 1:
-                words += f" You are number {int(position)} in the queue."
+                words += f"您排在第{int(position)}位。" if chinese else f" You are number {int(position)} in the queue."
             if REFERENCE.match(reference):
-                words += " " + speakable(f"Your reference is {reference}.")
-            reply.say(words, language=self.language)
+                words += speakable(f"您的参考编号是 {reference}。") if chinese else " " + speakable(
+                    f"Your reference is {reference}."
+                )
+            say(reply, words, language)
             reply.pause(length=20)
             return response.text(str(reply), content_type="application/xml")
 
@@ -256,12 +321,17 @@ class VoiceInput(InputChannel):
             if isinstance(form, HTTPResponse):
                 return form
             reply = VoiceResponse()
+            language = call_language(request, self.language)
             if form.get("QueueResult") not in ("bridged", "hangup", "bridging-in-process"):
                 reference = request.args.get("reference", "")
-                words = QUEUE_FAILED
+                words = words_in(language, QUEUE_FAILED)
                 if REFERENCE.match(reference):
-                    words += " " + speakable(f"Please quote your reference, {reference}.")
-                reply.say(words, language=self.language)
+                    words += (
+                        speakable(f"请记下您的参考编号 {reference}。")
+                        if language == CHINESE
+                        else " " + speakable(f"Please quote your reference, {reference}.")
+                    )
+                say(reply, words, language)
             reply.hangup()
             return response.text(str(reply), content_type="application/xml")
 
@@ -292,17 +362,26 @@ class VoiceInput(InputChannel):
     ) -> VoiceResponse:
         """One webhook of a call, start to finish: the greeting, or the caller's answer and the assistant's reply."""
         urls = self._urls(request)
+        language = call_language(request, self.language)
         if turn == 0:
-            return gather(VoiceResponse(), GREETING, urls.turn(1, 0, menu="main"), self.language)
+            return gather(
+                VoiceResponse(), GREETING, urls.turn(1, 0, menu="main"), self.language, then_say=CHINESE_OFFER
+            )
         conversation_id = voice_conversation_id(form["CallSid"], self.settings.conversation_id_secret)
         text = await self._caller_text(request, form, conversation_id)
         if text is None:
             misses += 1
             if misses <= MAX_MISSES_BEFORE_OFFER:
                 menu = request.args.get("menu", "")
-                return gather(VoiceResponse(), REPROMPT, urls.turn(turn + 1, misses, menu), self.language)
+                return gather(
+                    VoiceResponse(),
+                    words_in(language, REPROMPT),
+                    urls.turn(turn + 1, misses, menu, language),
+                    language,
+                )
             if misses == MAX_MISSES_BEFORE_OFFER + 1:
-                return gather(VoiceResponse(), OFFER_AGENT, urls.turn(turn + 1, misses), self.language)
+                prompt = words_in(language, OFFER_AGENT)
+                return gather(VoiceResponse(), prompt, urls.turn(turn + 1, misses, "", language), language)
             text = REQUEST_HUMAN  # nobody hears or understands anybody: a person takes over
         # For a callback when the call centre is closed. Caller ID can be spoofed, so the
         # application-status form never takes it as a proof (it only trusts `phone` on sms).
@@ -316,10 +395,11 @@ class VoiceInput(InputChannel):
             lambda: on_new_message(message), lambda: collector.messages,
         )  # fmt: skip
         if relay is Relay.FAILED:
-            return gather(VoiceResponse(), RELAY_FAILED_REPLY, urls.turn(turn + 1, 0), self.language)
+            return gather(VoiceResponse(), RELAY_FAILED_REPLY, urls.turn(turn + 1, 0, "", language), language)
         if relay is Relay.RESUMED:
-            return gather(VoiceResponse(), RESUMED_REPLY, urls.turn(turn + 1, 0), self.language)
-        return voice_reply(collector.messages, urls=urls, next_turn=turn + 1, language=self.language)
+            return gather(VoiceResponse(), RESUMED_REPLY, urls.turn(turn + 1, 0, "", language), language)
+        language = reply_language(collector.messages, language, self.language)
+        return voice_reply(collector.messages, urls=urls, next_turn=turn + 1, language=language)
 
     async def _caller_text(self, request: Request, form: Dict[str, str], conversation_id: str) -> Optional[str]:
         """What the caller said or keyed, as a message for the assistant; None for silence or noise."""
@@ -327,7 +407,7 @@ class VoiceInput(InputChannel):
         if digits == AGENT_DIGIT:
             return REQUEST_HUMAN
         speech = _speech_text(form)
-        if speech is not None and speech.lower().strip(" .!?") in AGENT_WORDS:
+        if speech is not None and speech.lower().strip(" .!?。！？") in AGENT_WORDS:
             return REQUEST_HUMAN
         if digits:
             if not digits.isdigit() or len(digits) > 20:

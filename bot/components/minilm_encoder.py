@@ -47,6 +47,10 @@ class MiniLMEncoder:
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=max_length)
 
+    @property
+    def width(self) -> int:
+        return int(self._w["embeddings.word_embeddings.weight"].shape[1])
+
     def encode(self, text: str) -> Encoding:
         encoded = self._tokenizer.encode(text)
         hidden = self._forward(np.asarray(encoded.ids, dtype=np.int64))

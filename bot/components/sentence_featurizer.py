@@ -24,6 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.minilm_encoder import Encoding, MiniLMEncoder
+from bot.components.mixed_script_tokenizer import HAN_CHARACTER
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -72,6 +73,11 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             tokens = message.get(TOKENS_NAMES[TEXT])
             if not message.get(TEXT) or not tokens:
                 continue  # e.g. an action name or intent-only example: nothing to encode
+            if HAN_CHARACTER.search(message.get(TEXT)):
+                # all-MiniLM-L6-v2 reads Chinese as unknown word pieces: its vectors would be
+                # noise, so Chinese is left to the sparse features (and costs no encoder pass).
+                self._add_zero_features(message, tokens)
+                continue
             encoding = self._encoder.encode(message.get(TEXT))
             self.add_features_to_message(
                 sequence=self._token_vectors(encoding, tokens),
@@ -80,6 +86,15 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
                 message=message,
             )
         return messages
+
+    def _add_zero_features(self, message: Message, tokens: List[Any]) -> None:
+        # DIET needs dense features of the same width on every message.
+        self.add_features_to_message(
+            sequence=np.zeros((len(tokens), self._encoder.width), dtype=np.float32),
+            sentence=np.zeros((1, self._encoder.width), dtype=np.float32),
+            attribute=TEXT,
+            message=message,
+        )
 
     @staticmethod
     def _token_vectors(encoding: Encoding, tokens: List[Any]) -> np.ndarray:

@@ -19,7 +19,7 @@ async def test_fees_without_a_service_asks_which_with_buttons(tracker_from, disp
     assert responses(dispatcher) == ["utter_ask_service"]
     buttons = dispatcher.messages[0]["buttons"]
     assert {"title": "Business licence", "payload": '/ask_fees{"service":"business_licence"}'} in buttons
-    assert len(buttons) == 5  # the service centre itself charges for nothing a citizen asks about here
+    assert len(buttons) == 12  # every service but the service centre, which charges for nothing asked here
 
 
 @pytest.mark.asyncio
@@ -79,3 +79,48 @@ async def test_a_bare_service_answer_repeats_the_last_question(tracker_from, dis
     )
     await answer_faq.run(dispatcher, tracker, domain)
     assert dispatcher.messages[0]["answer"].startswith("Housing benefit - fees: Applying is free")
+
+
+@pytest.mark.asyncio
+async def test_a_chinese_question_is_answered_in_chinese(tracker_from, dispatcher, domain, answer_faq):
+    tracker = tracker_from(
+        "faq_fees_without_service",
+        user("办营业执照要多少钱", "ask_fees", [entity("service", "business_licence")]),
+        slots={"language": "zh"},
+    )
+    await answer_faq.run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["answer"] == (
+        "营业执照收费：新办执照：£180；年度续期：£95；变更名称、地址或业主：£25；临时活动许可（最多7天）：£21。"
+    )
+
+
+@pytest.mark.asyncio
+async def test_chinese_service_buttons_have_chinese_titles(tracker_from, dispatcher, domain, answer_faq):
+    tracker = tracker_from("faq_fees_without_service", slots={"language": "zh"})
+    await answer_faq.run(dispatcher, tracker, domain)
+    buttons = dispatcher.messages[0]["buttons"]
+    assert {"title": "营业执照", "payload": '/ask_fees{"service":"business_licence"}'} in buttons
+
+
+@pytest.mark.asyncio
+async def test_a_general_question_without_an_entity_finds_the_service_in_its_words(
+    tracker_from, dispatcher, domain, answer_faq
+):
+    tracker = tracker_from("faq_fees_without_service", user("我失业了，有什么帮助", "ask_service_info"),
+                           slots={"language": "zh"})
+    await answer_faq.run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["answer"].startswith("就业服务：Northbridge Works 帮助居民就业")
+
+
+@pytest.mark.asyncio
+async def test_when_is_bin_day_is_answered_from_the_waste_collection_summary(
+    tracker_from, dispatcher, domain, answer_faq
+):
+    tracker = tracker_from(
+        "faq_fees_without_service",
+        user("when is my bin day", "ask_service_info", [entity("service", "waste_collection")]),
+    )
+    await answer_faq.run(dispatcher, tracker, domain)
+    answer = dispatcher.messages[0]["answer"]
+    assert answer.startswith("Waste collection: General waste (black bin) and recycling (blue bin)")
+    assert "Opening hours:" in answer

@@ -15,7 +15,11 @@ from actions.identifiers import (
 
 
 @pytest.mark.parametrize(
-    "text", ["APP-204817", "app 204817", "APP204817", "app-204817", "it's App–204817 thanks", "ＡＰＰ２０４８１７"]
+    "text",
+    [
+        "APP-204817", "app 204817", "APP204817", "app-204817", "it's App–204817 thanks", "ＡＰＰ２０４８１７",
+        "我的申请号是APP-204817。",
+    ],
 )
 def test_application_numbers_are_normalised(text):
     assert normalise_application_number(text) == "APP-204817"
@@ -53,6 +57,9 @@ def test_anything_else_is_not_a_request_number(text):
         "14 MARCH 1985",
         "mar 14 1985",
         "14 Mar. 1985",
+        "1985年3月14日",
+        "我的生日是1985年03月14号",
+        "1985 年 3 月 14 日出生",
     ],
 )
 def test_dates_of_birth_in_every_accepted_format(text):
@@ -80,7 +87,10 @@ def test_impossible_future_or_ambiguous_dates_are_refused(text):
     assert parse_date_of_birth(text, today=dt.date(2026, 11, 20)) is None
 
 
-@pytest.mark.parametrize("text,pin", [("482913", "482913"), ("482 913", "482913"), ("my pin is 482913", "482913")])
+@pytest.mark.parametrize(
+    "text,pin",
+    [("482913", "482913"), ("482 913", "482913"), ("my pin is 482913", "482913"), ("PIN是482913", "482913")],
+)
 def test_pins(text, pin):
     assert parse_pin(text) == pin
 

@@ -119,3 +119,23 @@ def test_service_matching(knowledge_base):
     assert knowledge_base.find_service("town hall").code == "service_centre"
     assert knowledge_base.find_service("a mortgage") is None
     assert knowledge_base.find_service(None) is None
+
+
+def test_every_entry_is_written_in_chinese_too(knowledge_base):
+    chinese = __import__("re").compile(r"[\u4e00-\u9fff]")
+    for service in knowledge_base.services.values():
+        translated = service.in_language("zh")
+        assert translated is not service, service.code
+        for text in (translated.name, translated.summary, *translated.documents, *translated.fees):
+            assert chinese.search(text), f"{service.code}: {text}"
+    for category in knowledge_base.issue_categories.values():
+        assert chinese.search(category.in_language("zh").name), category.code
+
+
+def test_a_missing_chinese_translation_names_file_and_service(kb_copy):
+    text = (kb_copy / "services.yml").read_text(encoding="utf-8")
+    start = text.index("    zh:\n      name: 居民停车许可证")
+    end = text.index("\n\n", start) if "\n\n" in text[start:] else len(text)
+    (kb_copy / "services.yml").write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"services\.yml: service 'parking_permit' lacks its 'zh' translation"):
+        load_knowledge_base(kb_copy)

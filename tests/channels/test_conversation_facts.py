@@ -52,6 +52,22 @@ def test_a_citizen_message_becomes_a_turn_without_its_text() -> None:
         assert private not in flat
 
 
+def test_the_language_the_nlu_detected_is_the_turns_language() -> None:
+    event = UserUttered(
+        "我的申请APP-204817到哪一步了",
+        intent={"name": "check_application_status", "confidence": 0.99},
+        entities=[
+            {"entity": "application_number", "value": "APP-204817"},
+            {"entity": "language", "value": "zh", "extractor": "LanguageDetector"},
+        ],
+        input_channel="webchat",
+        timestamp=1717405803.25,
+    )
+    fact = fact_from_event(published(event))
+    assert fact["language"] == "zh"
+    assert "APP-204817" not in json.dumps(fact) and "申请" not in json.dumps(fact, ensure_ascii=False)
+
+
 def test_session_starts_handoffs_and_callbacks_are_kept() -> None:
     started = fact_from_event(published(SessionStarted(timestamp=1717405800.0)))
     assert started == {"kind": "session_started", "conversation_id": SENDER, "at": "2024-06-03T09:10:00+00:00"}

@@ -88,3 +88,26 @@ def test_gsm_parts_use_the_room_of_ten_segments() -> None:
     parts = split_for_sms("word " * 800)
     # 10 segments of 153 septets; a part uses most of it rather than a few hundred characters.
     assert all(len(part) > 1200 for part in parts[:-1])
+
+
+def test_a_long_chinese_answer_of_the_knowledge_base_is_cut_at_sentence_ends_in_ucs2_segments() -> None:
+    from pathlib import Path
+
+    from actions.faq import compose_answer
+    from actions.knowledge_base import load_knowledge_base
+
+    knowledge_base = load_knowledge_base(Path(__file__).resolve().parents[2] / "training_data" / "knowledge_base")
+    answer = "\n".join(
+        compose_answer(intent, service, "zh")
+        for service in knowledge_base.services.values()
+        for intent in ("ask_service_info", "ask_required_documents", "ask_fees")
+    )
+    parts = split_for_sms(answer)
+    assert len(parts) > 1
+    for part in parts:
+        body = part.split(") ", 1)[1]
+        assert encoding_of(part) == "UCS-2"
+        assert segment_count(part) <= MAX_SEGMENTS_PER_MESSAGE
+        assert units_of(part, "UCS-2") <= MAX_SEGMENTS_PER_MESSAGE * 67
+        assert body[-1] in "。；\n" or part == parts[-1]  # never in the middle of a sentence
+    assert "".join(p.split(") ", 1)[1] for p in parts).replace("\n", "") == answer.replace("\n", "")

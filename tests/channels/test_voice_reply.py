@@ -3,7 +3,7 @@
 import xml.etree.ElementTree as ElementTree
 from urllib.parse import parse_qs, urlparse
 
-from channels.voice import DEFAULT_QUEUE, GOODBYE, VoiceUrls, voice_reply
+from channels.voice import DEFAULT_QUEUE, GOODBYE, VoiceUrls, reply_language, voice_reply
 
 URLS = VoiceUrls("https://hotline.northbridge.example")
 
@@ -65,3 +65,36 @@ def test_a_callback_handoff_says_goodbye_and_hangs_up() -> None:
     ])  # fmt: skip
     assert [say.text for say in root.iter("Say")][-1] == GOODBYE
     assert root.find("Hangup") is not None and root.find("Enqueue") is None
+
+
+def test_a_chinese_answer_is_spoken_and_listened_for_in_chinese() -> None:
+    messages = [{"text": "申请 APP-204817：审核中。", "buttons": [{"title": "好的", "payload": "/affirm"}]}]
+    language = reply_language(messages, current="en-US", default="en-US")
+    root = ElementTree.fromstring(str(voice_reply(messages, urls=URLS, next_turn=5, language=language)))
+    gather = root.find("Gather")
+    assert language == "zh-CN"
+    assert gather.get("language") == "zh-CN"
+    assert gather.find("Say").get("language") == "zh-CN" and gather.find("Say").get("voice") == "Polly.Zhiyu"
+    assert gather.find("Say").text == "申请 A P P, 2 0 4 8 1 7：审核中。请说出您的选择，或按1选择好的。"
+    # The next turn keeps the language, so the channel's own reprompt is in Chinese too.
+    assert parse_qs(urlparse(gather.get("action")).query) == {"turn": ["5"], "misses": ["0"], "lang": ["zh-CN"]}
+
+
+def test_an_english_answer_after_chinese_switches_the_call_back_to_english() -> None:
+    assert reply_language([{"text": "Hello, how can I help?"}], current="zh-CN", default="en-US") == "en-US"
+    assert reply_language([], current="zh-CN", default="en-US") == "zh-CN"  # silence (an agent has it) keeps it
+
+
+def test_a_chinese_queue_transfer_says_goodbye_words_in_chinese_and_keeps_the_language_for_the_hold_music() -> None:
+    root = ElementTree.fromstring(
+        str(
+            voice_reply(
+                [{"custom": {"handoff": {"status": "queued", "reference": "HO-000123", "queue": "chinese"}}}],
+                urls=URLS,
+                next_turn=3,
+                language="zh-CN",
+            )
+        )
+    )
+    assert root.find("Say").text == "正在为您转接工作人员。"
+    assert parse_qs(urlparse(root.find("Enqueue").get("waitUrl")).query)["lang"] == ["zh-CN"]

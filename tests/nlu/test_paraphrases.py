@@ -30,3 +30,15 @@ def test_no_paraphrase_is_a_training_example_in_other_spelling() -> None:
     trained = {loosely(text) for texts in examples_by_intent(TRAINING_NLU).values() for text in texts}
     paraphrases = [text for texts in examples_by_intent(PARAPHRASES).values() for text in texts]
     assert [text for text in paraphrases if loosely(text) in trained] == []
+
+
+def test_both_languages_have_paraphrases_of_every_intent() -> None:
+    """The evaluation reports accuracy per language (scripts/evaluate_nlu), so each needs every intent."""
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    for language, wanted in (("zh", True), ("en", False)):
+        covered = {
+            intent
+            for intent, texts in examples_by_intent(PARAPHRASES).items()
+            if any(bool(chinese.search(text)) == wanted for text in texts)
+        }
+        assert covered == set(examples_by_intent(TRAINING_NLU)), language

@@ -20,9 +20,15 @@ class NoTeam(RuntimeError):
     """Routing found no team, not even the default one: the staff setup is missing."""
 
 
-def team_for(*, session: Session, reason: str, topic: str | None) -> Team:
-    """The reason routes first (an emergency goes to its team whatever the topic), then the topic."""
-    for key in (reason, topic):
+def language_route_key(language: str | None) -> str | None:
+    """The topic-route key that sends a language's conversations to a team: `language:zh`."""
+    return f"language:{language.split('-')[0].lower()}" if language else None
+
+
+def team_for(*, session: Session, reason: str, topic: str | None, language: str | None = None) -> Team:
+    """The reason routes first (an emergency goes to its team whatever the topic), then the citizen's
+    language when a team is routed for it (agents who speak it), then the topic."""
+    for key in (reason, language_route_key(language), topic):
         if key:
             route = session.scalar(select(TopicRoute).where(TopicRoute.topic == key))
             if route is not None:

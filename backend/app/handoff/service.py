@@ -127,7 +127,7 @@ def start_handoff(*, session: Session, handoff_in: HandoffCreate, now: datetime 
     existing = open_handoff_for(session=session, conversation_id=handoff_in.conversation_id)
     if existing is not None:
         return Queued(existing, queue_position(session=session, handoff=existing) or 0, created=False)
-    team = team_for(session=session, reason=handoff_in.reason, topic=handoff_in.topic)
+    team = team_for(session=session, reason=handoff_in.reason, topic=handoff_in.topic, language=handoff_in.language)
     if not settings.opening_hours.is_open(now):
         return Closed(team=team, opens_at=settings.opening_hours.next_opening(now))
     handoff = Handoff(
@@ -418,7 +418,9 @@ def file_callback(*, session: Session, callback_in: CallbackCreate, now: datetim
     category = get_service_by_code(session=session, code=CALLBACK_CATEGORY, kind=ServiceKind.SERVICE_REQUEST)
     if category is None:
         raise RuntimeError("the service catalogue has no 'callback' category")
-    team = team_for(session=session, reason=callback_in.reason, topic=callback_in.topic)
+    team = team_for(
+        session=session, reason=callback_in.reason, topic=callback_in.topic, language=callback_in.language
+    )
     opens = settings.opening_hours.next_opening(now)
     request: ServiceRequest = create_service_request(
         session=session,

@@ -18,6 +18,7 @@ TEAMS = {
     "permits": "Permits and benefits",
     "streets": "Streets and environment",
     "urgent": "Urgent and safeguarding",
+    "chinese": "Chinese-speaking (中文)",
 }
 
 # Topic (an intent the conversation was about, or a handoff reason) -> team.
@@ -29,13 +30,15 @@ ROUTES = {
     "check_request_status": "streets",
     "emergency": "urgent",
     "staff_complaint": "urgent",
+    # Citizens writing Chinese go to agents who speak it (after emergencies and complaints).
+    "language:zh": "chinese",
 }
 
 # username, display name, role, teams, capacity
 STAFF = [
     ("alice", "Alice Morgan", Role.AGENT, ["general", "permits"], 3),
     ("bilal", "Bilal Khan", Role.AGENT, ["general", "streets"], 3),
-    ("chen", "Chen Wei", Role.AGENT, ["general", "permits"], 2),
+    ("chen", "Chen Wei", Role.AGENT, ["general", "permits", "chinese"], 2),
     ("dana", "Dana Okafor", Role.AGENT, ["urgent"], 2),
     ("sam", "Sam Patel", Role.SUPERVISOR, [], 3),
     ("tara", "Tara Nguyen", Role.TRAINER, [], 3),

@@ -38,6 +38,19 @@ def test_an_emergency_goes_to_its_team_whatever_the_topic(client: TestClient, au
     assert reply.json()["team"] == "urgent"
 
 
+def test_a_chinese_conversation_goes_to_the_chinese_speaking_team_unless_it_is_an_emergency(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    chinese = client.post(URL, json={**handoff_packet(suffix="zh"), "language": "zh"}, headers=auth_headers)
+    emergency = client.post(
+        URL, json={**handoff_packet(suffix="zh-urgent", reason="emergency"), "language": "zh"}, headers=auth_headers
+    )
+    english = client.post(URL, json={**handoff_packet(suffix="en"), "language": "en"}, headers=auth_headers)
+    assert chinese.json()["team"] == "chinese"
+    assert emergency.json()["team"] == "urgent"
+    assert english.json()["team"] == "permits"
+
+
 def test_unrouted_topic_goes_to_the_general_team(client: TestClient, auth_headers: dict[str, str]) -> None:
     reply = client.post(URL, json=handoff_packet(topic="ask_capabilities"), headers=auth_headers)
     assert reply.json()["team"] == "general"
