@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # What the citizen wrote that is theirs (also searched for in every log when the session ends).
 CITIZEN_NAME = "Margaret Okafor"
 CITIZEN_EMAIL = "m.okafor@example.net"
-# Gibberish and half-questions the assistant cannot be sure of.
-UNSURE = ["flibble wotsit grommet", "hmm the thing with the stuff", "blorp"]
+# Half-questions and word salads the assistant is unsure of (a confident out_of_scope for gibberish is
+# not a doubt); at least one of them must be picked whatever the model.
+UNSURE = ["it's about the thing from before", "application fees opening", "and the bins and my application"]
 
 
 def review_rows(hotline: Hotline, status: str = "pending") -> list[dict]:
