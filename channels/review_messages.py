@@ -30,6 +30,7 @@ MAX_CONVERSATIONS = 5000
 RECENT_PER_CONVERSATION = 3
 SURVEY_FORM = "satisfaction_form"
 BAD_RATINGS = (1, 2)
+LANGUAGE_ENTITY = "language"
 
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:+=@-]{1,128}$")
 _CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -119,7 +120,10 @@ def _message(conversation_id: str, event: Dict[str, Any]) -> Optional[Dict[str, 
     if isinstance(name, str) and name.startswith("EXTERNAL_"):
         return None
     channel = (event.get("input_channel") or "api").lower()
-    language = (event.get("metadata") or {}).get("language")
+    # The language the NLU detected (bot/components/language_detector.py), else the channel's hint.
+    detected = [e.get("value") for e in parse_data.get("entities") or [] if isinstance(e, dict)
+                and e.get("entity") == LANGUAGE_ENTITY]
+    language = detected[0] if detected else (event.get("metadata") or {}).get("language")
     return {
         "conversation_id": conversation_id,
         "at": dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(),
@@ -140,6 +144,8 @@ def _entities(entities: Any, text: str) -> List[Dict[str, Any]]:
         name, start, end, value = entity.get("entity"), entity.get("start"), entity.get("end"), entity.get("value")
         if not (isinstance(name, str) and _ENTITY.match(name) and isinstance(start, int) and isinstance(end, int)):
             continue
+        if name == LANGUAGE_ENTITY:
+            continue  # the whole message's language, not words in it to annotate
         if 0 <= start < end <= len(text) and value is not None:
             found.append({"entity": name, "value": str(value)[:200], "start": start, "end": end})
     return found[:20]
