@@ -40,7 +40,7 @@ def test_a_citizens_markup_is_shown_as_text_in_the_console_and_never_runs(hotlin
         watch_for_scripts(agent, dialogs)
         watch_for_scripts(citizen, dialogs)
         try:
-            sign_in(agent, hotline, "bilal")  # general and streets: the teams this conversation may go to
+            sign_in(agent, hotline, "sam")  # a supervisor: sees and may take every team's conversations
             agent.locator("#presence").select_option("available")
             expect(agent.locator("#live")).to_have_class(re.compile("live--on"), timeout=10_000)
 
