@@ -1,4 +1,4 @@
-"""The retention job and trainers' review messages: pending ones go, annotated ones keep only fakes, the export stays."""
+"""Retention and trainers' review messages: pending ones go, annotated ones keep only fakes, the export stays."""
 
 from datetime import UTC, datetime, timedelta
 
