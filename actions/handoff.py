@@ -42,6 +42,7 @@ TOPIC_INTENTS = (
     "ask_opening_hours",
     "ask_required_documents",
     "ask_fees",
+    "ask_service_info",
 )
 # Intents that only carry the conversation to a person; they say nothing about its topic or reason.
 _CARRIERS = ("request_human", "affirm", "report_emergency", "complain_about_staff")
