@@ -10,6 +10,10 @@ What goes, once a conversation has been over for longer than the period:
 - conversation facts (`conversation_session`, no text by design): the
   conversation id is removed, the counts stay;
 - guessing-limit failures older than the period (their keys are hashes);
+- trainers' review messages (the only citizens' words the back office keeps
+  outside handoffs): those not annotated are deleted; annotated ones keep
+  their verdict, with fakes in place of personal data (as exported, so the
+  training data file does not change) and no conversation id;
 - the Rasa tracker store's events of every conversation whose last event is
   older than the period, when `tracker_url` points at that database (the
   `events` table of Rasa's SQL tracker store).
@@ -29,7 +33,9 @@ from sqlalchemy import Engine, String, cast, delete, inspect, literal, select, t
 from sqlalchemy.orm import Session
 
 from app.handoff.models import Handoff, HandoffEvent, HandoffMessage, SatisfactionRating
-from app.models import ConversationSession
+from app.models import Citizen, ConversationSession
+from app.review.export import RETAINED_PREFIX, pseudonymised_in_place
+from app.review.models import ReviewMessage, ReviewStatus
 from app.security.models import ThrottleFailure
 
 logger = logging.getLogger(__name__)
@@ -83,6 +89,7 @@ def purge_conversations(*, session: Session, now: datetime, days: int) -> Retent
             .values(conversation_id=literal("removed-", String) + cast(ConversationSession.id, String))
         )
     )
+    outcome.counts.update(_review_messages(session, cutoff))
     outcome.counts["guessing-limit failures deleted"] = _rows(
         session.execute(delete(ThrottleFailure).where(ThrottleFailure.failed_at < cutoff))
     )
@@ -110,6 +117,20 @@ def purge_tracker_events(*, engine: Engine, now: datetime, days: int) -> int:
         )
     logger.info("retention: %d tracker events deleted", deleted.rowcount)
     return deleted.rowcount
+
+
+def _review_messages(session: Session, cutoff: datetime) -> dict[str, int]:
+    old = ReviewMessage.sent_at < cutoff
+    deleted = _rows(session.execute(delete(ReviewMessage).where(old, ReviewMessage.status == ReviewStatus.PENDING)))
+    known_names = tuple(session.scalars(select(Citizen.full_name)))
+    kept = session.scalars(
+        select(ReviewMessage).where(old, ReviewMessage.conversation_id.not_like(f"{RETAINED_PREFIX}%"))
+    ).all()
+    for message in kept:
+        message.text, message.annotated_entities = pseudonymised_in_place(message, known_names)
+        message.predicted_entities = []
+        message.conversation_id = f"{RETAINED_PREFIX}{message.id}"
+    return {"review messages deleted": deleted, "review messages pseudonymised": len(kept)}
 
 
 def _rows(result) -> int:  # type: ignore[no-untyped-def]

@@ -43,12 +43,32 @@ class Export:
     skipped_as_known: list[int] = field(default_factory=list)
 
 
+# A message the retention job already pseudonymised in place (app/retention.py) reads "removed-…".
+RETAINED_PREFIX = "removed-"
+
+
+def pseudonymised_in_place(message: ReviewMessage, known_names: tuple[str, ...] = ()) -> tuple[str, list[dict]]:
+    """The message's text with fakes in place of personal data, and its annotated entities moved to match."""
+    entities = sorted(message.annotated_entities or [], key=lambda entity: entity["start"])
+    context = f"RV-{message.id}"
+    text, moved, last = "", [], 0
+    for entity in entities:
+        text += pseudonymise(message.text[last : entity["start"]], known_names=known_names, context=context)
+        value = pseudonymise(message.text[entity["start"] : entity["end"]], known_names=known_names, context=context)
+        moved.append({**entity, "value": value, "start": len(text), "end": len(text) + len(value)})
+        text += value
+        last = entity["end"]
+    return text + pseudonymise(message.text[last:], known_names=known_names, context=context), moved
+
+
 def example_text(message: ReviewMessage, known_names: tuple[str, ...] = ()) -> str:
     """The message as one training example: pseudonymised, its entities annotated."""
     entities = sorted(message.annotated_entities or [], key=lambda entity: entity["start"])
+    retained = message.conversation_id.startswith(RETAINED_PREFIX)
 
     def faked(part: str) -> str:
-        return _clean(pseudonymise(part, known_names=known_names, context=f"RV-{message.id}"))
+        # Faked once only: faking the fakes again would change the file at every export.
+        return _clean(part if retained else pseudonymise(part, known_names=known_names, context=f"RV-{message.id}"))
 
     parts, last = [], 0
     for entity in entities:
