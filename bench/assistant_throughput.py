@@ -222,12 +222,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="per level and assistant")
     parser.add_argument("--long-turns", type=int, default=100, help="turns of the long conversation (0: none)")
     parser.add_argument("--rasa-workers", type=int, default=1, help="Sanic workers per Rasa server of ours")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="BLAS and TensorFlow threads per process of ours (0: their defaults)"
+    )
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
-    print(f"starting ours (scripts/start_replicas, {args.rasa_workers} Sanic worker(s) per Rasa server) and stock")
-    ours = start_replicas(scratch / "ours", RASA_SANIC_WORKERS=str(args.rasa_workers))
+    print(
+        f"starting ours (scripts/start_replicas, {args.rasa_workers} Sanic worker(s) per Rasa server, "
+        f"threads {args.threads or 'default'}) and stock"
+    )
+    threads = {}
+    if args.threads:
+        # Each library sizes its own pool to the cores; several processes on two cores then fight over them.
+        names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+        threads = {name: str(args.threads) for name in names}
+        threads |= {"TF_INTRA_OP_PARALLELISM_THREADS": str(args.threads), "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+    ours = start_replicas(scratch / "ours", RASA_SANIC_WORKERS=str(args.rasa_workers), **threads)
     stock = None
     try:
         stock = start_stock_rasa(scratch / "stock-rasa.log")

@@ -238,6 +238,11 @@ def main() -> None:
         try:
             agents = create_agents(hotline, -(-args.conversations // CAPACITY))
             asyncio.run(measure(hotline, agents, args.conversations, args.rounds))
+        except AssertionError:
+            # What the processes said about the failed delivery (their logs go with the scratch directory).
+            for name in ("rasa", "backend"):
+                print(f"--- end of {name}.log ---\n{hotline.log(name)[-4000:]}", file=sys.stderr)
+            raise
         finally:
             hotline.stop()
 

@@ -12,14 +12,16 @@
    `PUT /model`, which builds the new model beside the old one and swaps them,
    so the server keeps answering throughout.
 
-Exit status: 0 promoted (or nothing to promote), 3 kept the current model
-because the candidate is worse, 2 something failed.
+Exit status: 0 promoted (or nothing to promote, or measured only with
+--no-promote and not worse), 3 the candidate is worse and was not promoted,
+2 something failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -29,6 +31,7 @@ from typing import Dict, List, Optional
 import requests
 
 from bot.model_evaluation import Scores, draw_confusion_matrices, evaluate, read_examples
+from redaction import install_log_redaction
 
 ROOT = Path(__file__).resolve().parents[1]
 KEPT, FAILED = 3, 2
@@ -109,8 +112,17 @@ def report(current: Scores, candidate: Scores) -> Dict[str, str]:
     return verdicts
 
 
+def quiet_rasa() -> None:
+    """Rasa's own messages at warning level only: its debug lines would print every example it parses."""
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    install_log_redaction()
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
+    quiet_rasa()
     server = RasaServer()
     try:
         current = args.current or server.model_file()

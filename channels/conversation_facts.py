@@ -134,7 +134,7 @@ class ConversationFactsBroker(EventBroker):
         return cls(
             BackOfficeClient.from_environment(),
             flush_seconds=float(os.environ.get("CONVERSATION_FACTS_FLUSH_SECONDS", "2")),
-            review=ReviewSelector(float(os.environ.get("REVIEW_CONFIDENCE_BELOW", "0.7"))),
+            review=ReviewSelector(float(os.environ.get("REVIEW_CONFIDENCE_BELOW", "0.9"))),
         )
 
     def publish(self, event: Dict[str, Any]) -> None:

@@ -62,8 +62,7 @@ async def take_turn(
     `shown_text` is the message as the citizen sees it (a button's title rather
     than its payload); `replies` returns what the assistant answered.
     """
-    tracker = await agent.tracker_store.retrieve(conversation_id)
-    if tracker is not None and tracker.is_paused():
+    if await conversation_is_paused(agent.tracker_store, conversation_id):
         relay = asyncio.ensure_future(_relay(agent, back_office, conversation_id, shown_text, time.time()))
         try:
             await run_turn()
@@ -74,6 +73,16 @@ async def take_turn(
     if replies():
         return Relay.NOT_HANDED_OFF  # the assistant answered: nobody else has the conversation
     return await relay_if_handed_off(agent, conversation_id, back_office)
+
+
+async def conversation_is_paused(tracker_store: Any, conversation_id: str) -> bool:
+    """Whether a person has the conversation: asked of the store directly when it can tell (no tracker load)."""
+    # Rasa wraps the configured store (FailSafeTrackerStore keeps it as _tracker_store).
+    store = getattr(tracker_store, "_tracker_store", tracker_store)
+    if hasattr(store, "is_paused"):
+        return await store.is_paused(conversation_id)
+    tracker = await tracker_store.retrieve(conversation_id)
+    return tracker is not None and tracker.is_paused()
 
 
 async def _relay(

@@ -3,8 +3,9 @@
 Rasa has no health route of its own outside its token-protected HTTP API, so
 this input channel carries one; it receives no messages. Building it (the
 Rasa server does, from bot/credentials.yml, before any turn) also installs
-channels/action_server_guard.py and the redaction of every log record
-(redaction/logs.py), so the server's logs carry no citizen's personal data.
+channels/action_server_guard.py, channels/action_response_check.py and the
+redaction of every log record (redaction/logs.py), so the server's logs carry
+no citizen's personal data.
 """
 
 from typing import Any, Awaitable, Callable, Text
@@ -14,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import action_server_guard, metrics
+from channels import action_response_check, action_server_guard, metrics
 from redaction import install_log_redaction
 
 
@@ -23,6 +24,7 @@ class HealthInput(InputChannel):
 
     def __init__(self) -> None:
         action_server_guard.install()
+        action_response_check.install()
         install_log_redaction()
 
     @classmethod

@@ -1,8 +1,11 @@
 """Which citizen messages trainers should review, picked from Rasa's events inside the conversation-facts broker.
 
 A message is worth a trainer's look when the assistant was unsure of it:
-its top intent's confidence was below REVIEW_CONFIDENCE_BELOW (default 0.7),
-nothing was understood (nlu_fallback, or the assistant fell back after it),
+its top intent's confidence was below REVIEW_CONFIDENCE_BELOW (default 0.9:
+this model's confident answers score above 0.99, so anything under 0.9 is
+a real doubt), nothing was understood (nlu_fallback, or the assistant fell
+back after it), it was taken as out of scope (where trainers find what
+citizens ask that the hotline does not do yet, and the model's mistakes),
 or the conversation soon went to a person or was rated 1 or 2. For the last
 two the citizen's latest few messages are sent (those the assistant
 answered: not what was relayed to an agent while the conversation was
@@ -27,6 +30,7 @@ MAX_CONVERSATIONS = 5000
 RECENT_PER_CONVERSATION = 3
 SURVEY_FORM = "satisfaction_form"
 BAD_RATINGS = (1, 2)
+LANGUAGE_ENTITY = "language"
 
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:+=@-]{1,128}$")
 _CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -38,7 +42,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2}$")
 class ReviewSelector:
     """Follows the events of every conversation and returns the messages to post for review."""
 
-    def __init__(self, confidence_below: float = 0.7) -> None:
+    def __init__(self, confidence_below: float = 0.9) -> None:
         self.confidence_below = confidence_below
         self._recent: "OrderedDict[str, Deque[Dict[str, Any]]]" = OrderedDict()
         self._paused: set = set()
@@ -82,6 +86,8 @@ class ReviewSelector:
             self._forget(next(iter(self._recent)))
         if message["intent"] == "nlu_fallback":
             return [_with_reason(message, "fallback")]
+        if message["intent"] == "out_of_scope":
+            return [_with_reason(message, "out_of_scope")]
         if message["confidence"] is not None and message["confidence"] < self.confidence_below:
             return [_with_reason(message, "low_confidence")]
         return []
@@ -114,7 +120,10 @@ def _message(conversation_id: str, event: Dict[str, Any]) -> Optional[Dict[str, 
     if isinstance(name, str) and name.startswith("EXTERNAL_"):
         return None
     channel = (event.get("input_channel") or "api").lower()
-    language = (event.get("metadata") or {}).get("language")
+    # The language the NLU detected (bot/components/language_detector.py), else the channel's hint.
+    detected = [e.get("value") for e in parse_data.get("entities") or [] if isinstance(e, dict)
+                and e.get("entity") == LANGUAGE_ENTITY]
+    language = detected[0] if detected else (event.get("metadata") or {}).get("language")
     return {
         "conversation_id": conversation_id,
         "at": dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(),
@@ -135,6 +144,8 @@ def _entities(entities: Any, text: str) -> List[Dict[str, Any]]:
         name, start, end, value = entity.get("entity"), entity.get("start"), entity.get("end"), entity.get("value")
         if not (isinstance(name, str) and _ENTITY.match(name) and isinstance(start, int) and isinstance(end, int)):
             continue
+        if name == LANGUAGE_ENTITY:
+            continue  # the whole message's language, not words in it to annotate
         if 0 <= start < end <= len(text) and value is not None:
             found.append({"entity": name, "value": str(value)[:200], "start": start, "end": end})
     return found[:20]

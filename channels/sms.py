@@ -192,7 +192,14 @@ class SmsInput(InputChannel):
             return reply_with(OPTED_IN_REPLY)
         if keyword == "help":
             return reply_with(HELP_REPLY)
-        if await self.back_office.sms_opted_out(phone):
+        try:
+            opted_out = await self.back_office.sms_opted_out(phone)
+        except BackOfficeUnavailable:
+            # The citizen has just written: answer rather than leave them in silence while the back
+            # office is away (Twilio itself blocks any text to a number that sent it STOP).
+            logger.warning("sms: consent record not checked (back office unavailable); answering the text")
+            opted_out = False
+        if opted_out:
             # They asked for no more texts: nothing but the STOP confirmation, until START.
             return MessagingResponse()
         try:

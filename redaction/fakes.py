@@ -97,7 +97,7 @@ def _fake_date(original: str, rng: random.Random) -> str:
     groups = list(re.finditer(r"\d+", original))
     if not groups:
         return original
-    if month_name and month_name.group(0).lower() not in ("st", "nd", "rd", "th", "of"):
+    if month_name:  # "14 March 1985", "Mar 14, 1985" (ordinal suffixes are shorter than a month)
         name = _MONTHS[month - 1]
         written = name[: len(month_name.group(0))] if len(month_name.group(0)) <= 4 else name
         written = written.upper() if month_name.group(0).isupper() else written

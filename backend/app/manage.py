@@ -118,6 +118,21 @@ def main(argv: list[str] | None = None) -> None:
     notify.add_argument(
         "--now", type=_parse_reference_time, default=None, help="the moment to send at (ISO 8601); default: now"
     )
+    purge = commands.add_parser(
+        "purge-conversations",
+        help="delete or anonymise conversations over for longer than CONVERSATION_RETENTION_DAYS; "
+        "case records are kept",
+    )
+    purge.add_argument(
+        "--now", type=_parse_reference_time, default=None, help="the moment to count back from (ISO 8601)"
+    )
+    purge.add_argument("--days", type=int, default=None, help="the period; default CONVERSATION_RETENTION_DAYS")
+    purge.add_argument(
+        "--tracker-db",
+        default=None,
+        help="the Rasa tracker store's database URL (default RASA_TRACKER_DB_URL; also purged when it is "
+        "this database)",
+    )
     keys = commands.add_parser("open311-key", help="create, revoke or list the API keys of Open311 clients")
     key_actions = keys.add_subparsers(dest="action", required=True)
     create = key_actions.add_parser("create", help="issue a key to a client; prints it once")
@@ -161,6 +176,8 @@ def main(argv: list[str] | None = None) -> None:
         with Session(get_engine()) as session:
             recorded, outcome = run_notifications(session=session, now=args.now or datetime.now(UTC), settings=settings)
             print(f"recorded {recorded} new notifications; {outcome.counts or 'nothing due'}")
+    elif args.command == "purge-conversations":
+        _purge_conversations(parser, args)
     elif args.command == "open311-key":
         with Session(get_engine()) as session:
             _open311_key(args, session)
@@ -181,6 +198,31 @@ def _export_annotations(out: Path) -> None:
     if export.skipped_as_known:
         print(f"; left out {len(export.skipped_as_known)} already in the training data", end="")
     print()
+
+
+def _purge_conversations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    from sqlalchemy import inspect
+
+    from app.core.db import build_engine
+    from app.retention import purge_conversations, purge_tracker_events
+
+    days = args.days if args.days is not None else settings.CONVERSATION_RETENTION_DAYS
+    if days < 1:
+        parser.error("--days must be at least 1")
+    now = args.now or datetime.now(UTC)
+    with Session(get_engine()) as session:
+        outcome = purge_conversations(session=session, now=now, days=days)
+    for what, count in outcome.counts.items():
+        print(f"{what}: {count}")
+    tracker_url = args.tracker_db if args.tracker_db is not None else settings.RASA_TRACKER_DB_URL
+    # The tracker store's table in this very database (one PostgreSQL for both) is purged too.
+    engines = [build_engine(tracker_url)] if tracker_url else []
+    if not tracker_url and "events" in inspect(get_engine()).get_table_names():
+        engines.append(get_engine())
+    for engine in engines:
+        print(f"rasa tracker events deleted: {purge_tracker_events(engine=engine, now=now, days=days)}")
+    if not engines:
+        print("rasa tracker store: not configured (set RASA_TRACKER_DB_URL); see README, Retention")
 
 
 def _create_staff(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

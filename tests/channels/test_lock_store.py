@@ -3,6 +3,7 @@
 import asyncio
 import socket
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from rasa.core.lock_store import RedisLockStore
@@ -56,3 +57,45 @@ async def test_with_redis_the_lock_is_shared() -> None:
     store.cleanup("c2", ticket)
     assert other_replica.get_lock("c2") is None
     assert isinstance(store.shared, RedisLockStore)
+
+
+def test_tickets_issued_at_once_by_two_replicas_are_all_different() -> None:
+    # Rasa's own RedisLockStore reads, changes and writes the lock in three steps, so two
+    # replicas issuing at the same moment can hand out the same ticket (two turns at once).
+    _redis_or_skip()
+    prefix = "test" + uuid.uuid4().hex[:12]
+    port = int(REDIS_URL.rsplit(":", 1)[1].split("/")[0])
+    replicas = [store_for(port, prefix), store_for(port, prefix)]
+    issuers = 16
+
+    def issue(n: int) -> int:
+        return replicas[n % 2].issue_ticket("c3", 60)
+
+    with ThreadPoolExecutor(max_workers=issuers) as pool:
+        tickets = list(pool.map(issue, range(issuers * 4)))
+    assert sorted(tickets) == list(range(issuers * 4))
+    for ticket in tickets:
+        replicas[ticket % 2].cleanup("c3", ticket)
+    assert replicas[0].get_lock("c3") is None
+
+
+@pytest.mark.asyncio
+async def test_turns_over_two_replicas_run_one_at_a_time() -> None:
+    _redis_or_skip()
+    prefix = "test" + uuid.uuid4().hex[:12]
+    port = int(REDIS_URL.rsplit(":", 1)[1].split("/")[0])
+    replicas = [store_for(port, prefix), store_for(port, prefix)]
+    running: list[int] = []
+    overlaps: list[list[int]] = []
+
+    async def turn(n: int) -> None:
+        async with replicas[n % 2].lock("c4", wait_time_in_seconds=0.01):
+            running.append(n)
+            if len(running) > 1:
+                overlaps.append(list(running))
+            await asyncio.sleep(0.01)
+            running.remove(n)
+
+    await asyncio.wait_for(asyncio.gather(*(turn(n) for n in range(20))), 30)
+    assert overlaps == []
+    assert replicas[1].get_lock("c4") is None

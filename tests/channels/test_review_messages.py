@@ -44,7 +44,8 @@ def test_a_low_confidence_message_is_picked_with_what_the_assistant_understood()
     selector = ReviewSelector(confidence_below=0.7)
     entities = [{"entity": "application_number", "value": "APP-204817", "start": 10, "end": 20, "extractor": "x"},
                 {"entity": "bad name!", "value": "x", "start": 0, "end": 1},
-                {"entity": "service", "value": "residence_permit", "start": 99, "end": 120}]  # outside the text
+                {"entity": "service", "value": "residence_permit", "start": 99, "end": 120},  # outside the text
+                {"entity": "language", "value": "en", "start": 0, "end": 24}]  # the message's language
     [message] = selector.observe(said("status of APP-204817 pls", "check_request_status", 0.523456, entities=entities))
     assert message == {
         "conversation_id": SENDER,
@@ -75,6 +76,13 @@ def test_fallbacks_are_picked() -> None:
     selector.observe(said("and what about that then", "inform", 0.91, at=1e9 + 5))
     [fell_back] = selector.observe(published(ActionExecuted("action_default_fallback")))
     assert fell_back["text"] == "and what about that then" and fell_back["reasons"] == ["fallback"]
+
+
+def test_out_of_scope_messages_are_picked_however_confident() -> None:
+    # Where trainers see what citizens ask that the hotline does not do yet, and the model's mistakes.
+    selector = ReviewSelector()
+    [outside] = selector.observe(said("will it rain tomorrow", "out_of_scope", 0.99))
+    assert outside["reasons"] == ["out_of_scope"] and outside["intent"] == "out_of_scope"
 
 
 def test_a_handoff_picks_the_latest_messages_the_assistant_answered() -> None:
@@ -144,3 +152,9 @@ async def test_the_broker_posts_picked_messages_beside_the_facts_and_keeps_them_
     assert [m["text"] for m in back_office.posted["review-messages"]] == ["what's the weather"]
     assert len(back_office.posted["conversation-facts"]) == 2
     assert all("text" not in fact for fact in back_office.posted["conversation-facts"])
+
+
+def test_the_detected_language_wins_over_the_channels_hint_and_is_not_an_entity() -> None:
+    detected = [{"entity": "language", "value": "zh", "start": 0, "end": 6}]
+    [message] = ReviewSelector().observe(said("我的申请怎么样", "check_application_status", 0.4, entities=detected))
+    assert message["language"] == "zh" and message["entities"] == []

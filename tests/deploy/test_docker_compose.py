@@ -95,8 +95,11 @@ def test_shared_state_is_postgres_and_redis(config: dict) -> None:
     assert backend["DATABASE_URL"].startswith("postgresql+psycopg://hotline:")
     assert backend["REDIS_URL"].startswith("redis://redis:")
     production = yaml.safe_load((ROOT / "bot" / "endpoints.production.yml").read_text())
-    assert production["lock_store"]["type"] == "redis"
+    # Rasa's Redis lock store made atomic, and answering while Redis is away (channels/lock_store.py).
+    assert production["lock_store"]["type"] == "channels.lock_store.RedisOrLocalLockStore"
+    assert production["lock_store"]["url"] == "${REDIS_HOST}"
     assert production["tracker_store"]["dialect"] == "postgresql"
+    assert production["tracker_store"]["type"] == "channels.tracker_store.HotlineSQLTrackerStore"
     assert production["event_broker"]["type"] == "channels.conversation_facts.ConversationFactsBroker"
 
 

@@ -78,10 +78,13 @@ def test_retrain_measures_the_candidate_and_promotes_it_without_downtime(hotline
     running = model_file(hotline)
 
     result = retrain(hotline, data, reports, "--no-promote")
-    assert result.returncode == 0, result.stderr[-3000:]
+    # 0: not worse (and not promoted, as asked); 3: worse, so kept. Which one depends on the data of the day.
+    assert result.returncode in (0, 3), result.stderr[-3000:]
     for label in ("intent accuracy", "out-of-scope recall", "intent macro F1"):
         line = next(line for line in result.stdout.splitlines() if line.startswith(label))
         assert line.split()[-1] in ("better", "worse", "same"), line
+    worse = result.returncode == 3
+    assert worse == ("kept the current model" in result.stdout)
     candidate = next(line for line in result.stdout.splitlines() if line.startswith("candidate model:")).split()[-1]
     assert candidate != running and model_file(hotline) == running  # measured, not promoted
     picture = reports / "retrain_confusion.png"
@@ -91,12 +94,9 @@ def test_retrain_measures_the_candidate_and_promotes_it_without_downtime(hotline
     talking.start()
     try:
         time.sleep(1)
-        # Promoted when not worse; when worse, kept, and --force promotes it. No training either time: cached.
-        promoted = retrain(hotline, data, reports)
+        # Promoted because it is not worse, or with --force when it is. No training this time: cached.
+        promoted = retrain(hotline, data, reports, *(["--force"] if worse else []))
         assert "train: model for these inputs exists" in promoted.stderr
-        if promoted.returncode == 3:
-            assert "kept the current model" in promoted.stdout and model_file(hotline) == running
-            promoted = retrain(hotline, data, reports, "--force")
         assert promoted.returncode == 0, promoted.stderr[-3000:]
         assert f"now runs {candidate}" in promoted.stdout
         assert model_file(hotline) == candidate
@@ -107,4 +107,5 @@ def test_retrain_measures_the_candidate_and_promotes_it_without_downtime(hotline
         restored = httpx.put(f"{hotline.rasa_url}/model", params={"token": hotline.rasa_token},
                              json={"model_file": str(ROOT / "var" / "models" / running)}, timeout=600)
         assert restored.status_code == 204
+    print(f"{talking.turns} citizen turns during the promotion, {len(talking.failures)} failed")
     assert talking.turns >= 5 and talking.failures == []

@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # What the citizen wrote that is theirs (also searched for in every log when the session ends).
 CITIZEN_NAME = "Margaret Okafor"
 CITIZEN_EMAIL = "m.okafor@example.net"
-# Gibberish and half-questions the assistant cannot be sure of.
-UNSURE = ["flibble wotsit grommet", "hmm the thing with the stuff", "blorp"]
+# Half-questions and word salads the assistant is unsure of (a confident out_of_scope for gibberish is
+# not a doubt); at least one of them must be picked whatever the model.
+UNSURE_REASONS = {"low_confidence", "fallback", "out_of_scope"}
+UNSURE = ["it's about the thing from before", "application fees opening", "and the bins and my application"]
 
 
 def review_rows(hotline: Hotline, status: str = "pending") -> list[dict]:
@@ -57,10 +59,11 @@ def reviewed_conversation(hotline: Hotline) -> dict[str, dict]:
 
 
 def test_unsure_and_handed_off_messages_reach_the_review_table(reviewed_conversation: dict[str, dict]) -> None:
-    unsure = [row for text, row in reviewed_conversation.items() if text in UNSURE]
-    assert unsure, reviewed_conversation.keys()
-    assert all({"low_confidence", "fallback"} & set(row["reasons"]) for row in unsure)
-    assert all(row["confidence"] is not None and row["predicted_intent"] for row in unsure)
+    unsure = [row for row in reviewed_conversation.values() if UNSURE_REASONS & set(row["reasons"])]
+    assert unsure and all(row["text"] in UNSURE for row in unsure), reviewed_conversation
+    for row in unsure:
+        assert set(row["reasons"]) - {"low_confidence"} or row["confidence"] < 0.9, row
+        assert row["predicted_intent"], row
     introduced = reviewed_conversation.get(f"hello, my name is {CITIZEN_NAME} and my email is {CITIZEN_EMAIL}")
     assert introduced is not None and "handed_off" in introduced["reasons"]
 
@@ -68,7 +71,7 @@ def test_unsure_and_handed_off_messages_reach_the_review_table(reviewed_conversa
 def test_tara_annotates_in_the_review_page_and_agents_are_refused(
     hotline: Hotline, reviewed_conversation: dict[str, dict]
 ) -> None:
-    unsure = next(row for text, row in reviewed_conversation.items() if text in UNSURE)
+    unsure = next(row for row in reviewed_conversation.values() if UNSURE_REASONS & set(row["reasons"]))
     introduced = next(row for row in reviewed_conversation.values() if CITIZEN_NAME in row["text"])
     with system_chromium() as browser:
         trainer, agent = browser.new_context(), browser.new_context()
@@ -79,7 +82,7 @@ def test_tara_annotates_in_the_review_page_and_agents_are_refused(
             item = page.locator(f'li.review__item[data-id="{unsure["id"]}"]')
             expect(item.get_by_label("Citizen's message")).to_have_text(unsure["text"], timeout=10_000)
             expect(item.locator(".review__predicted")).to_have_text(unsure["predicted_intent"])
-            expect(item).to_contain_text(re.compile("low confidence|not understood"))
+            expect(item).to_contain_text(re.compile("low confidence|not understood|out of scope"))
             item.locator("select.review__intent").select_option("greet")
             item.get_by_role("button", name="Save").click()
             expect(page.locator(f'li.review__item[data-id="{unsure["id"]}"] .review__verdict')).to_contain_text(

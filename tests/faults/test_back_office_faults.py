@@ -7,8 +7,11 @@ from Rasa's tracker, holds it); once the back office is back the next turn works
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from simulator.twilio_client import TextingCitizen, TwilioWebhookClient
 from tests.e2e.hotline_process import Conversation
 from tests.faults.helpers import BACK_OFFICE_DOWN, ConsoleSession, timed
 from tests.faults.processes import HotlineProcesses
@@ -67,3 +70,21 @@ def test_back_office_hung(hotline: HotlineProcesses) -> None:
     assert BACK_OFFICE_DOWN in reply and "Talk to a person" in reply, reply
     assert waited < PROMPT_SECONDS, f"the citizen waited {waited:.1f} s"
     after_recovery_a_person_takes_it(hotline, citizen, "14 March 1985")
+
+
+def test_texts_are_answered_while_the_back_office_is_down(
+    hotline: HotlineProcesses, twilio: TwilioWebhookClient
+) -> None:
+    texting = TextingCitizen(twilio, "+447700800654")
+    hotline.kill("backend")
+    # The consent record cannot be checked: the citizen is answered all the same.
+    hours = texting.text("when is the citizen service centre open?")
+    assert re.search(r"\d{1,2}[:.]\d{2}", hours.text), hours.text
+    texting.text("where is my application?")
+    texting.text("APP-204817")
+    reply = texting.text("14 March 1985")
+    assert BACK_OFFICE_DOWN in reply.text, reply.text
+    hotline.start("backend")
+    texting.text("where is my application?")
+    texting.text("APP-204817")
+    assert "APP-204817" in texting.text("14 March 1985").text

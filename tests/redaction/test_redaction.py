@@ -103,6 +103,10 @@ def test_adjacent_data_without_spaces_in_chinese() -> None:
 
 def test_known_names_are_found_anywhere() -> None:
     assert redact("thanks, Ms Okonkwo will call", known_names=("Okonkwo",)) == "thanks, Ms [NAME] will call"
+    citizens = ("Amira Haddad", "Ann Lee", "王小明")
+    assert redact("amira haddad here; annual fee? ann lee too. 王小明来了", known_names=citizens) == (
+        "[NAME] here; annual fee? [NAME] too. [NAME]来了"
+    )
 
 
 def test_fakes_have_the_same_shape() -> None:

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     # Assumed time an agent spends on one conversation until there is history to measure.
     DEFAULT_HANDLE_MINUTES: float = 6.0
 
+    # How long conversations (handoff transcripts, ratings' comments, conversation facts' ids, the Rasa
+    # tracker store's events) are kept once over; `python -m app.manage purge-conversations` applies it.
+    # Case records (applications, service requests and their steps) are kept regardless.
+    CONVERSATION_RETENTION_DAYS: int = Field(default=90, ge=1)
+    # The Rasa server's tracker store database, for the same command (empty: left to Rasa's own tools).
+    RASA_TRACKER_DB_URL: str = ""
+
     # Console sign-in: sessions last a working day; cookies are Secure outside development.
     CONSOLE_SESSION_HOURS: int = 10
     LOGIN_ATTEMPTS_PER_15_MINUTES: int = 5

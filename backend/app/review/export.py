@@ -5,7 +5,8 @@ The file is meant to be committed and reviewed like any other training data
 the same annotations always giving the same file. Every example is
 pseudonymised by the shared redaction component, segment by segment around
 its entities, so an application number the trainer marked stays an
-annotated application number, only not the citizen's.
+annotated application number, only not the citizen's. Citizens' names on
+record in the back office are looked for too, wherever they stand.
 
 Examples that already appear in the other training files are left out
 (Rasa refuses one example under two intents), and so are repeats.
@@ -21,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.models import Citizen
 from app.review.models import ReviewMessage, ReviewStatus
 from redaction import pseudonymise
 
@@ -41,17 +43,40 @@ class Export:
     skipped_as_known: list[int] = field(default_factory=list)
 
 
-def example_text(message: ReviewMessage) -> str:
-    """The message as one training example: pseudonymised, its entities annotated."""
+# A message the retention job already pseudonymised in place (app/retention.py) reads "removed-…".
+RETAINED_PREFIX = "removed-"
+
+
+def pseudonymised_in_place(message: ReviewMessage, known_names: tuple[str, ...] = ()) -> tuple[str, list[dict]]:
+    """The message's text with fakes in place of personal data, and its annotated entities moved to match."""
     entities = sorted(message.annotated_entities or [], key=lambda entity: entity["start"])
     context = f"RV-{message.id}"
+    text, moved, last = "", [], 0
+    for entity in entities:
+        text += pseudonymise(message.text[last : entity["start"]], known_names=known_names, context=context)
+        value = pseudonymise(message.text[entity["start"] : entity["end"]], known_names=known_names, context=context)
+        moved.append({**entity, "value": value, "start": len(text), "end": len(text) + len(value)})
+        text += value
+        last = entity["end"]
+    return text + pseudonymise(message.text[last:], known_names=known_names, context=context), moved
+
+
+def example_text(message: ReviewMessage, known_names: tuple[str, ...] = ()) -> str:
+    """The message as one training example: pseudonymised, its entities annotated."""
+    entities = sorted(message.annotated_entities or [], key=lambda entity: entity["start"])
+    retained = message.conversation_id.startswith(RETAINED_PREFIX)
+
+    def faked(part: str) -> str:
+        # Faked once only: faking the fakes again would change the file at every export.
+        return _clean(part if retained else pseudonymise(part, known_names=known_names, context=f"RV-{message.id}"))
+
     parts, last = [], 0
     for entity in entities:
-        parts.append(_clean(pseudonymise(message.text[last : entity["start"]], context=context)))
-        value = _clean(pseudonymise(message.text[entity["start"] : entity["end"]], context=context)).strip()
+        parts.append(faked(message.text[last : entity["start"]]))
+        value = faked(message.text[entity["start"] : entity["end"]]).strip()
         parts.append(f"[{value}]({entity['entity']})" if value else "")
         last = entity["end"]
-    parts.append(_clean(pseudonymise(message.text[last:], context=context)))
+    parts.append(faked(message.text[last:]))
     return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
@@ -79,6 +104,8 @@ def _plain(example: str) -> str:
 
 
 def export_annotations(*, session: Session, known: set[str] = frozenset()) -> Export:
+    # Citizens on record are found by name even without "my name is" before it.
+    known_names = tuple(session.scalars(select(Citizen.full_name)))
     annotated = session.scalars(
         select(ReviewMessage).where(ReviewMessage.status == ReviewStatus.ANNOTATED).order_by(ReviewMessage.id)
     )
@@ -86,7 +113,7 @@ def export_annotations(*, session: Session, known: set[str] = frozenset()) -> Ex
     seen: set[str] = set()
     skipped = []
     for message in annotated:
-        example = example_text(message)
+        example = example_text(message, known_names)
         plain = _plain(example)
         if not plain:
             continue

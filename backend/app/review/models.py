@@ -23,6 +23,7 @@ class ReviewReason(StrEnum):
     FALLBACK = "fallback"  # nothing was understood (nlu_fallback, or the assistant fell back)
     HANDED_OFF = "handed_off"  # the conversation went to a person soon after
     RATED_BADLY = "rated_badly"  # the citizen rated the conversation 1 or 2
+    OUT_OF_SCOPE = "out_of_scope"  # taken as something the hotline does not do: a new topic, or a mistake
 
 
 class ReviewStatus(StrEnum):

@@ -42,7 +42,7 @@ class ReviewMessageCreate(BaseModel):
     intent: IntentName | None = None
     confidence: Annotated[float, Field(ge=0, le=1)] | None = None
     entities: Annotated[list[EntitySpan], Field(max_length=20)] = []
-    reasons: Annotated[list[ReviewReason], Field(min_length=1, max_length=4)]
+    reasons: Annotated[list[ReviewReason], Field(min_length=1, max_length=5)]
 
 
 class ReviewMessagesCreate(BaseModel):

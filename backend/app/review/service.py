@@ -15,9 +15,10 @@ from app.staff import audit
 from app.staff.models import StaffUser
 
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-# Intents and entities a citizen's message never carries: the back office's own triggers
-# (hand-back, the survey), and what the classifier answers when it understood nothing.
-_NOT_FOR_CITIZENS = {"nlu_fallback", "handback_note", "handoff_reference", "rated_request"}
+# Intents and entities trainers do not mark: the back office's own triggers (hand-back, the
+# survey), what the classifier answers when it understood nothing, and the detected language
+# (bot/components/language_detector.py), which is the whole message's, not words in it.
+_NOT_FOR_CITIZENS = {"nlu_fallback", "handback_note", "handoff_reference", "rated_request", "language"}
 
 
 class AnnotationRefused(ValueError):

@@ -3,6 +3,7 @@
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from redaction import find_personal_data
 from tests.backend.handoff_fixtures import handoff_packet, sign_in
 
 HANDOFFS = "/api/v1/handoffs"
@@ -67,3 +68,5 @@ def test_no_conversation_or_citizen_data_in_the_metrics(client: TestClient, auth
         assert personal not in text
     label_names = {name for (_, labels) in scrape(client) for name, _ in labels}
     assert label_names == {"team", "reason", "channel"}
+    # Nothing the shared redaction component would take out of a log line either.
+    assert find_personal_data(text) == []

@@ -81,3 +81,13 @@ async def test_a_screen_that_falls_behind_is_told_to_reload(monkeypatch: pytest.
         await asyncio.sleep(0.05)
         drained = [screen.get_nowait() for _ in range(screen.qsize())]
     assert drained[-1] is None
+
+
+async def test_redis_reachable_but_not_yet_listened_to_still_reaches_this_processs_screens(redis_url: str) -> None:
+    # As when Redis has just come back: publishing works again before the listener has resubscribed.
+    live = LiveUpdates(redis_url, f"test-console-{uuid.uuid4().hex}")  # never started: not listening
+    async with live.subscribe() as screen:
+        await asyncio.to_thread(live.publish, {"type": "presence", "username": "bilal"})
+        assert (await _next(screen))["username"] == "bilal"
+        assert screen.empty()
+    await live.stop()

@@ -15,7 +15,7 @@ RASA_PYTHON = ROOT / ".venvs" / "rasa" / "bin" / "python"
 
 # What the citizens wrote that is theirs; none of it may be in the export.
 PERSONAL = ["Margaret Okafor", "07700 900461", "m.okafor@gmail.com", "14/03/1985", "204817", "100231", "482913",
-            "王小明", "13800138000", "110101199003074518", "AB123456C"]
+            "王小明", "13800138000", "110101199003074518", "AB123456C", "amira", "haddad"]
 
 MESSAGES = [
     # (text, annotated intent, entities as (entity, value))
@@ -26,6 +26,8 @@ MESSAGES = [
     ("我叫王小明，电话13800138000，身份证110101199003074518", "request_human", []),
     ("will it rain [tomorrow] {in} town? 🌧️\u200b", "out_of_scope", []),
     ("my NI number is AB123456C and I need a new bin", "report_issue", []),
+    # A demo applicant's name, on record in the back office, without "my name is" before it.
+    ("amira haddad here, any news on the licence?", "check_application_status", []),
 ]
 
 
@@ -68,14 +70,16 @@ def test_the_export_is_rasa_training_data_without_personal_data(
     export = export_annotations(session=db)
     assert export.examples == len(MESSAGES)
     for value in PERSONAL:
-        assert value not in export.text, value
+        assert value.casefold() not in export.text.casefold(), value
     assert export_annotations(session=db).text == export.text  # stable: a re-export is no diff
 
     path = tmp_path / "reviewed.yml"
     path.write_text(export.text, encoding="utf-8")
     read = rasa_reads(path)
     assert sorted(read) == sorted({intent for _, intent, _ in MESSAGES})
-    [[application_text, application_entities]] = read["check_application_status"]
+    [application_text, application_entities] = next(
+        example for example in read["check_application_status"] if "where's my application" in example[0]
+    )
     # The marked application number is still an annotated application number, only not the citizen's.
     assert re.fullmatch(r"hi my name is [A-Z][a-z]+ [A-Z][a-z]+, where's my application APP-\d{6}", application_text)
     assert [(e["entity"], e["value"]) for e in application_entities] == [

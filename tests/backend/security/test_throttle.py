@@ -51,6 +51,18 @@ def test_one_number_guessed_from_many_conversations_is_locked(client: TestClient
     assert locked.status_code == 429 and locked.json() == {"detail": "Too many failed checks. Try again in 15 minutes."}
 
 
+def test_texts_from_other_phones_do_not_lock_the_applicant_out(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    # By SMS the sender's number is tried as a proof by itself; strangers texting about an application
+    # are not guessing, so they use up nobody's attempts.
+    for n in range(15):
+        body = {"application_number": "APP-550193", "phone": f"+4477009004{n:02d}", "conversation_id": f"sms-{n}"}
+        assert client.post(LOOKUP, json=body, headers=auth_headers).status_code == 404
+    applicant = {"application_number": "APP-550193", "date_of_birth": "1978-06-30", "conversation_id": "sms-0"}
+    assert client.post(LOOKUP, json=applicant, headers=auth_headers).status_code == 200
+
+
 def test_unknown_numbers_are_counted_the_same_and_answer_the_same(
     client: TestClient, auth_headers: dict[str, str]
 ) -> None:

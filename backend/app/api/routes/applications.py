@@ -65,8 +65,12 @@ def lookup_application_status(lookup: ApplicationStatusLookup, session: SessionD
         phone=lookup.phone,
     )
     if application is None:
-        throttle.record_failure(session=session, limit=IDENTITY_CHECKS, keys=sources, now=now)
-        throttle.record_failure(session=session, limit=IDENTITY_CHECKS_PER_APPLICATION, keys=number, now=now)
+        # Only a typed proof is a guess. The SMS sender's number is checked by itself on every text
+        # about an application; counting those misses would let strangers who text about someone
+        # else's application lock its applicant out.
+        if lookup.phone is None:
+            throttle.record_failure(session=session, limit=IDENTITY_CHECKS, keys=sources, now=now)
+            throttle.record_failure(session=session, limit=IDENTITY_CHECKS_PER_APPLICATION, keys=number, now=now)
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NO_MATCH)
     application_status = ApplicationStatus(application.status)
     last_event = application.events[-1]

@@ -5,7 +5,7 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const REASONS = { low_confidence: "low confidence", fallback: "not understood", handed_off: "handed to a person",
-                    rated_badly: "rated badly" };
+                    rated_badly: "rated badly", out_of_scope: "out of scope" };
   let vocabulary = null;
 
   function element(tag, className, text) {
