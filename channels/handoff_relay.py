@@ -3,15 +3,14 @@
 Rasa stays silent in a paused conversation but still records the message.
 The pause is read from the tracker store, so it holds with several Rasa
 replicas and after a restart. A message to a conversation that is paused
-already is relayed at once, while Rasa records it, so the agent does not wait
-for the assistant's NLU. A message that was taken while a pause was being
+already is relayed first and recorded by Rasa after, so the agent does not
+wait for the assistant's NLU. A message that was taken while a pause was being
 written (two messages in quick succession) produces no reply; for those the
 tracker is read back after the turn and the message relayed then.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import re
@@ -63,11 +62,10 @@ async def take_turn(
     than its payload); `replies` returns what the assistant answered.
     """
     if await conversation_is_paused(agent.tracker_store, conversation_id):
-        relay = asyncio.ensure_future(_relay(agent, back_office, conversation_id, shown_text, time.time()))
-        try:
-            await run_turn()
-        finally:
-            result = await relay
+        # Relayed before Rasa records the message: recording runs the NLU, which holds the event
+        # loop, and the agent's screen should not wait for an understanding nobody will answer with.
+        result = await _relay(agent, back_office, conversation_id, shown_text, time.time())
+        await run_turn()
         return result
     await run_turn()
     if replies():
