@@ -69,6 +69,19 @@ class RedisWebhookStore:
         await self._redis.close()
 
 
+def _switch_to_wal(connection: sqlite3.Connection, attempts: int = 50) -> None:
+    # Two processes opening the file at once (Rasa replicas starting together) can both ask for the
+    # journal change; SQLite then answers one "database is locked" at once, without waiting.
+    for attempt in range(attempts):
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 class SqliteWebhookStore:
     """One table with a unique key; SQLite's write lock makes each statement atomic across processes."""
 
@@ -79,7 +92,7 @@ class SqliteWebhookStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
             # WAL: readers never wait for the writer; a claim is one short write.
-            connection.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(connection)
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS webhook_entry ("
                 " key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at REAL NOT NULL)"

@@ -103,6 +103,30 @@ def test_sqlite_claim_is_atomic_across_processes(tmp_path: Path) -> None:
     assert sorted(results) == [False, False, False, True]
 
 
+def _open_in_process(path: str, start, out) -> None:  # type: ignore[no-untyped-def]
+    start.wait()
+    try:
+        SqliteWebhookStore(Path(path))
+        out.put("opened")
+    except Exception as error:  # noqa: BLE001 - reported to the test
+        out.put(repr(error))
+
+
+def test_processes_opening_a_new_store_at_once_all_open_it(tmp_path: Path) -> None:
+    # Rasa replicas starting together each open the embedded store and switch it to WAL.
+    context = multiprocessing.get_context("spawn")
+    for round_ in range(10):
+        path = tmp_path / f"channels-{round_}.db"
+        start, out = context.Barrier(6), context.Queue()
+        processes = [context.Process(target=_open_in_process, args=(str(path), start, out)) for _ in range(6)]
+        for process in processes:
+            process.start()
+        results = [out.get(timeout=60) for _ in processes]
+        for process in processes:
+            process.join(30)
+        assert results == ["opened"] * 6
+
+
 def _unreachable_redis_url() -> str:
     import socket
 
