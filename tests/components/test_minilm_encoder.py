@@ -40,3 +40,23 @@ def test_long_text_is_truncated_to_the_models_length(encoder):
     encoding = encoder.encode("pothole " * 1000)
     assert len(encoding.offsets) == 256
     assert np.isclose(np.linalg.norm(encoding.sentence_vector), 1.0)
+
+
+def test_forward_pass_runs_on_one_blas_thread_and_leaves_the_process_setting_alone(encoder, monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> set:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    seen = []
+    forward = encoder._forward
+
+    def watched(ids):
+        seen.append(blas_threads())
+        return forward(ids)
+
+    monkeypatch.setattr(encoder, "_forward", watched)
+    before = blas_threads()
+    encoder.encode("streetlight out on Mill Lane")
+    assert seen == [{1}]
+    assert blas_threads() == before
