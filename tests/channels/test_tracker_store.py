@@ -1,11 +1,14 @@
-"""The hotline's SQL tracker store: the same rows and broker events as Rasa's, without reading the conversation back."""
+"""The hotline's SQL tracker store: the same rows, trackers and broker events as Rasa's, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -24,6 +27,38 @@ from channels.handoff_relay import conversation_is_paused
 from channels.tracker_store import HotlineSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
+POSTGRES = os.environ.get("TEST_POSTGRES_SERVER", "postgres@127.0.0.1:5432")
+Database = Callable[[], Dict[str, Any]]  # a new, empty database: the store's connection arguments
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        yield lambda: {"dialect": "sqlite", "db": str(tmp_path / f"{uuid.uuid4().hex}.db")}
+        return
+    user, host_port = POSTGRES.split("@")
+    host, port = host_port.rsplit(":", 1)
+    server = sa.create_engine(f"postgresql://{user}@{host}:{port}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        server.connect().close()
+    except sa.exc.OperationalError as error:
+        message = f"PostgreSQL at {POSTGRES} is unreachable ({type(error).__name__})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; required because CI=true", pytrace=False)
+        pytest.skip(f"{message}; PostgreSQL tests skipped")
+    created: List[str] = []
+
+    def new_database() -> Dict[str, Any]:
+        # A database of its own (Rasa's store creates it through login_db): others' runs share the server.
+        created.append(f"tracker_test_{uuid.uuid4().hex[:12]}")
+        return {"dialect": "postgresql", "host": host, "port": int(port), "username": user,
+                "db": created[-1], "login_db": "postgres"}
+
+    yield new_database
+    with server.connect() as connection:
+        for name in created:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
 
 
 class RecordingBroker(EventBroker):
@@ -47,9 +82,9 @@ def turns(tracker: DialogueStateTracker, texts: List[str], start: float = 100.0)
         tracker.update(ActionExecuted("action_listen", timestamp=start + n + 0.7))
 
 
-async def save_conversation(store_class: type, path: Path, domain: Domain) -> tuple:
+async def save_conversation(store_class: type, where: Dict[str, Any], domain: Domain) -> tuple:
     broker = RecordingBroker()
-    store = store_class(domain=domain, dialect="sqlite", db=str(path), event_broker=broker)
+    store = store_class(domain=domain, event_broker=broker, **where)
     tracker = DialogueStateTracker("conversation-1", domain.slots)
     # As Rasa records a session start: the action first, stamped after the SessionStarted it returned.
     tracker.update(ActionExecuted("action_session_start", timestamp=99.2))
@@ -67,13 +102,14 @@ async def save_conversation(store_class: type, path: Path, domain: Domain) -> tu
             for row in session.query(store.SQLEvent).order_by(store.SQLEvent.id)
         ]
     restored = await store.retrieve("conversation-1")
+    store.engine.dispose()
     return rows, broker.published, published_after_first, restored
 
 
 @pytest.mark.asyncio
-async def test_same_rows_and_broker_events_as_rasas_store(tmp_path: Path, domain: Domain) -> None:
-    ours = await save_conversation(HotlineSQLTrackerStore, tmp_path / "ours.db", domain)
-    rasas = await save_conversation(SQLTrackerStore, tmp_path / "rasa.db", domain)
+async def test_same_rows_and_broker_events_as_rasas_store(database: Database, domain: Domain) -> None:
+    ours = await save_conversation(HotlineSQLTrackerStore, database(), domain)
+    rasas = await save_conversation(SQLTrackerStore, database(), domain)
     rows, published, published_after_first, restored = ours
     assert rows == rasas[0]
     assert published == rasas[1]
@@ -84,9 +120,9 @@ async def test_same_rows_and_broker_events_as_rasas_store(tmp_path: Path, domain
     assert [e.as_dict() for e in restored.events] == [e.as_dict() for e in rasas[3].events]
 
 
-async def two_sessions(store_class: type, path: Path, domain: Domain) -> tuple:
+async def two_sessions(store_class: type, where: Dict[str, Any], domain: Domain) -> tuple:
     broker = RecordingBroker()
-    store = store_class(domain=domain, dialect="sqlite", db=str(path), event_broker=broker)
+    store = store_class(domain=domain, event_broker=broker, **where)
     tracker = DialogueStateTracker("conversation-2", domain.slots)
     tracker.update(ActionExecuted("action_session_start", timestamp=1.2))
     tracker.update(SessionStarted(timestamp=1.1))
@@ -101,23 +137,27 @@ async def two_sessions(store_class: type, path: Path, domain: Domain) -> tuple:
     turns(later, ["second session"], start=600.0)
     await store.save(later)
     restored = await store.retrieve("conversation-2")
-    return [e.as_dict() for e in restored.events], broker.published
+    everything = await store.retrieve_full_tracker("conversation-2")
+    store.engine.dispose()
+    return [e.as_dict() for e in restored.events], broker.published, [e.as_dict() for e in everything.events]
 
 
 @pytest.mark.asyncio
-async def test_a_new_session_is_saved_as_rasas_store_saves_it(tmp_path: Path, domain: Domain) -> None:
-    ours = await two_sessions(HotlineSQLTrackerStore, tmp_path / "ours.db", domain)
-    rasas = await two_sessions(SQLTrackerStore, tmp_path / "rasa.db", domain)
+async def test_a_new_session_is_saved_as_rasas_store_saves_it(database: Database, domain: Domain) -> None:
+    ours = await two_sessions(HotlineSQLTrackerStore, database(), domain)
+    rasas = await two_sessions(SQLTrackerStore, database(), domain)
     assert ours == rasas
-    restored, published = ours
+    restored, published, everything = ours
+    # The full tracker (Rasa's HTTP API, trainers' export) holds both sessions.
+    assert [e["text"] for e in everything if e["event"] == "user"] == ["first session", "second session"]
     assert restored[0]["name"] == "action_session_start" and restored[0]["timestamp"] == 500.2
     assert [e["text"] for e in restored if e["event"] == "user"] == ["second session"]
     assert [e["text"] for e in published if e["event"] == "user"] == ["first session", "second session"]
 
 
 @pytest.mark.asyncio
-async def test_is_paused_says_what_the_retrieved_tracker_says(tmp_path: Path, domain: Domain) -> None:
-    store = HotlineSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "p.db"))
+async def test_is_paused_says_what_the_retrieved_tracker_says(database: Database, domain: Domain) -> None:
+    store = HotlineSQLTrackerStore(domain=domain, **database())
     assert await store.is_paused("nobody") is False
     tracker = DialogueStateTracker("conversation-3", domain.slots)
     steps = [
@@ -141,3 +181,4 @@ async def test_is_paused_says_what_the_retrieved_tracker_says(tmp_path: Path, do
     later.update(SessionStarted(timestamp=9.0))
     await store.save(later)
     assert await conversation_is_paused(FailSafeTrackerStore(store), "conversation-3") is False
+    store.engine.dispose()
