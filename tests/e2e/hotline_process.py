@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import httpx
 
@@ -71,13 +72,7 @@ class Hotline:
     output: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
 
     def log(self, name: str) -> str:
         path = self.var_dir / "log" / f"{name}.log"
@@ -132,22 +127,44 @@ def start_hotline(var_dir: Path, twilio: TwilioAccount | None = None, **extra_en
         rasa_token=rasa_token,
         twilio=twilio,
     )
+    wait_until_ready(process, hotline.output, "hotline ready", hotline.stop, "the hotline")
+    return hotline
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stop a start script and every server it started (its process group): SIGTERM, SIGKILL after 30 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def wait_until_ready(
+    process: subprocess.Popen, output: list[str], marker: str, clean_up: Callable[[], None], what: str
+) -> None:
+    """Collect a start script's output into `output` until a line starts with `marker`.
+
+    If the script exits first or START_TIMEOUT_SECONDS pass, `clean_up` runs and
+    RuntimeError carries the script's last lines.
+    """
     ready = threading.Event()
 
     def follow_output() -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            hotline.output.append(line.rstrip("\n"))
-            if line.startswith("hotline ready"):
+            output.append(line.rstrip("\n"))
+            if line.startswith(marker):
                 ready.set()
 
     threading.Thread(target=follow_output, daemon=True).start()
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while not ready.wait(timeout=1):
         if process.poll() is not None or time.monotonic() > deadline:
-            hotline.stop()
-            raise RuntimeError("the hotline did not start:\n" + "\n".join(hotline.output[-60:]))
-    return hotline
+            clean_up()
+            raise RuntimeError(f"{what} did not start:\n" + "\n".join(output[-60:]))
 
 
 class Conversation:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 
-from tests.e2e.hotline_process import ROOT, START_TIMEOUT_SECONDS, free_port
+from tests.e2e.hotline_process import ROOT, free_port, stop_process_group, wait_until_ready
 
 POSTGRES = os.environ.get("TEST_POSTGRES_SERVER", "postgres@127.0.0.1:5432")
 
@@ -34,13 +31,7 @@ class ReplicatedHotline:
     output: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
 
     def drop_database(self) -> None:
         user, host_port = POSTGRES.split("@")
@@ -96,20 +87,9 @@ def start_replicas(var_dir: Path, **extra_env: str) -> ReplicatedHotline:
         service_token=token,
         rasa_token=rasa_token,
     )
-    ready = threading.Event()
+    def clean_up() -> None:
+        hotline.stop()
+        hotline.drop_database()
 
-    def follow_output() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            hotline.output.append(line.rstrip("\n"))
-            if line.startswith("hotline replicas ready"):
-                ready.set()
-
-    threading.Thread(target=follow_output, daemon=True).start()
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while not ready.wait(timeout=1):
-        if process.poll() is not None or time.monotonic() > deadline:
-            hotline.stop()
-            hotline.drop_database()
-            raise RuntimeError("the replicas did not start:\n" + "\n".join(hotline.output[-60:]))
+    wait_until_ready(process, hotline.output, "hotline replicas ready", clean_up, "the replicas")
     return hotline
