@@ -11,7 +11,9 @@ concurrency level, `level` conversations run back to back without pauses for
 machine. Ours hold the hotline's four kinds of conversation (an application's
 status after the date of birth, a pothole report filed, FAQ, small talk), each
 reply checked; the stock assistant holds its own six-turn story. Prints
-turns/s, p50/p95/p99 turn latency, the ratios ours/stock, the load average,
+turns/s, p50/p95/p99 turn latency, CPU time per turn (every process of the
+assistant; for ours also the PostgreSQL backends of its database), the ratios
+ours/stock, the load average,
 and each process's peak memory (RSS). Then one long conversation on each
 (`--long-turns`): the latency of its first and last ten turns, whether the
 cost per turn stays flat as a conversation grows.
@@ -97,6 +99,11 @@ class Result:
     wrong: int = 0
     failed: int = 0
     elapsed: float = 0.0
+    cpu: float = 0.0  # CPU seconds the assistant's processes used meanwhile
+
+    @property
+    def cpu_ms_per_turn(self) -> float:
+        return self.cpu / len(self.latencies) * 1000 if self.latencies else float("nan")
 
     @property
     def throughput(self) -> float:
@@ -208,10 +215,38 @@ def describe(cmdline: list[str]) -> str:
     return ""
 
 
+def cpu_seconds(root_pid: int, database: Optional[str] = None) -> float:
+    """CPU time (user + system) used so far by a process tree, and by the PostgreSQL backends serving `database`.
+
+    Unlike latency, CPU time per turn hardly moves when other work shares the
+    cores, so the ratio of the two assistants' CPU per turn is the figure a
+    busy machine leaves standing. (Redis, shared with other users, is left out.)
+    """
+    try:
+        root = psutil.Process(root_pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    if database:
+        # A PostgreSQL backend's title names its database: "postgres: user database host(port) state".
+        for process in psutil.process_iter(["name", "cmdline"]):
+            if process.info["cmdline"] and f" {database} " in " ".join(process.info["cmdline"]) + " ":
+                processes.append(process)
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
 def summary_row(name: str, result: Result) -> str:
     return (
         f"  {name:<6} {result.throughput:7.1f} turns/s  p50 {result.quantile(0.5) * 1000:7.0f} ms  "
         f"p95 {result.quantile(0.95) * 1000:7.0f} ms  p99 {result.quantile(0.99) * 1000:7.0f} ms  "
+        f"CPU {result.cpu_ms_per_turn:5.0f} ms/turn  "
         f"({len(result.latencies)} turns, {result.wrong} wrong replies, {result.failed} failed)"
     )
 
@@ -250,8 +285,12 @@ def main() -> None:
         rows = []
         for level in levels:
             load_before = os.getloadavg()[0]
+            used = cpu_seconds(stock.process.pid)
             baseline = asyncio.run(hold_conversations(stock.url, STOCK, level, args.seconds))
+            baseline.cpu = cpu_seconds(stock.process.pid) - used
+            used = cpu_seconds(ours.process.pid, ours.database)
             measured = asyncio.run(hold_conversations(ours.proxy_url, OURS, level, args.seconds))
+            measured.cpu = cpu_seconds(ours.process.pid, ours.database) - used
             load_after = os.getloadavg()[0]
             rows.append((level, baseline, measured, load_before, load_after))
             print(f"\n{level} concurrent conversation(s), load average {load_before:.1f} -> {load_after:.1f}")
@@ -260,7 +299,8 @@ def main() -> None:
             print(
                 f"  ours/stock: throughput x{measured.throughput / baseline.throughput:.2f}, "
                 f"p50 x{measured.quantile(0.5) / baseline.quantile(0.5):.2f}, "
-                f"p95 x{measured.quantile(0.95) / baseline.quantile(0.95):.2f}"
+                f"p95 x{measured.quantile(0.95) / baseline.quantile(0.95):.2f}, "
+                f"CPU per turn x{measured.cpu_ms_per_turn / baseline.cpu_ms_per_turn:.2f}"
             )
         if args.long_turns:
             print(f"\none conversation of {args.long_turns} turns (median of the first and last ten turns)")
