@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ from tests.e2e.hotline_process import Hotline, start_hotline  # noqa: E402
 
 PASSWORD = "bench-agent-password"
 CAPACITY = 3
+SLOW_REQUEST_MS = 100  # the back office logs requests slower than this during the run
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -228,22 +230,36 @@ async def measure(hotline: Hotline, agent_names: list[str], conversations: int, 
         print(f"Goal p95 < 300 ms, {name}: {verdict} ({figures['p95']:.0f} ms)")
 
 
+SLOW_REQUEST = re.compile(r"slow request: (\S+) (\S+) (.+?) after (\d+) ms")
+
+
+def report_slow_requests(backend_log: str) -> None:
+    """The back office's slow requests of the run (app/core/request_timing.py), by route."""
+    by_route: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for method, route, _outcome, ms in SLOW_REQUEST.findall(backend_log):
+        by_route[(method, route)].append(int(ms))
+    print(f"\nBack-office requests slower than {SLOW_REQUEST_MS} ms: {sum(map(len, by_route.values()))}")
+    for (method, route), times in sorted(by_route.items(), key=lambda item: -max(item[1])):
+        print(f"  {method:<5} {route:<60} n={len(times):<4} max={max(times)} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-handoff-") as scratch:
-        hotline = start_hotline(Path(scratch))
+        hotline = start_hotline(Path(scratch), SLOW_REQUEST_MS=str(SLOW_REQUEST_MS))
         try:
             agents = create_agents(hotline, -(-args.conversations // CAPACITY))
             asyncio.run(measure(hotline, agents, args.conversations, args.rounds))
-        except AssertionError:
+        except Exception:
             # What the processes said about the failed delivery (their logs go with the scratch directory).
             for name in ("rasa", "backend"):
                 print(f"--- end of {name}.log ---\n{hotline.log(name)[-4000:]}", file=sys.stderr)
             raise
         finally:
+            report_slow_requests(hotline.log("backend"))
             hotline.stop()
 
 
