@@ -24,12 +24,12 @@ Send = Callable[[Message], Awaitable[None]]
 
 def route_template(scope: Scope) -> str:
     """The matched route's path template, or a placeholder when no route matched (never the raw path)."""
-    route = scope.get("route")
+    # FastAPI keeps the route as declared in its router (without the prefix it was included
+    # with) in scope["route"], and the route as served, prefix included, in its own scope.
+    served = scope.get("fastapi", {}).get("effective_route_context") if isinstance(scope.get("fastapi"), dict) else None
+    route = served or scope.get("route")
     path = getattr(route, "path_format", None) or getattr(route, "path", None)
-    if not isinstance(path, str):
-        return "(no route)"
-    mounted = scope.get("root_path", "")
-    return f"{mounted}{path}" if isinstance(mounted, str) else path
+    return path if isinstance(path, str) else "(no route)"
 
 
 class SlowRequestLog:

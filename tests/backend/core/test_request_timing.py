@@ -4,7 +4,7 @@ import logging
 import time
 
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from app.core.request_timing import SlowRequestLog
@@ -13,11 +13,14 @@ from app.main import app as back_office
 
 def timed_app(threshold_ms: float) -> FastAPI:
     app = FastAPI()
+    conversations = APIRouter()
 
-    @app.get("/conversations/{conversation_id}/pause")
+    @conversations.get("/conversations/{conversation_id}/pause")
     def pause(conversation_id: str, ms: float = 0) -> dict[str, str]:
         time.sleep(ms / 1000)
         return {"conversation": conversation_id}
+
+    app.include_router(conversations, prefix="/api/v1")
 
     @app.get("/broken")
     def broken() -> None:
@@ -34,9 +37,9 @@ def slow_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
 def test_a_slow_request_is_logged_with_its_route_template_not_its_path(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="app.slow_requests")
     with TestClient(timed_app(threshold_ms=50)) as client:
-        assert client.get("/conversations/amira-haddad-07700900123/pause", params={"ms": 80}).status_code == 200
+        assert client.get("/api/v1/conversations/amira-haddad-07700900123/pause", params={"ms": 80}).status_code == 200
     [line] = slow_lines(caplog)
-    assert line.startswith("slow request: GET /conversations/{conversation_id}/pause answered 200 after ")
+    assert line.startswith("slow request: GET /api/v1/conversations/{conversation_id}/pause answered 200 after ")
     assert int(line.rsplit(" ", 2)[-2]) >= 80
     assert "amira" not in line and "07700900123" not in line
 
@@ -44,7 +47,7 @@ def test_a_slow_request_is_logged_with_its_route_template_not_its_path(caplog: p
 def test_a_quick_request_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="app.slow_requests")
     with TestClient(timed_app(threshold_ms=500)) as client:
-        assert client.get("/conversations/c1/pause").status_code == 200
+        assert client.get("/api/v1/conversations/c1/pause").status_code == 200
     assert slow_lines(caplog) == []
 
 
