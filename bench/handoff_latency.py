@@ -8,7 +8,11 @@ citizen's web chat stream), all conversations at once. In the same run it
 times an ordinary assistant turn ("hello", answered by the assistant) at the
 same concurrency, as the baseline the ratios are taken against.
 
-    .venvs/backend/bin/python -m bench.handoff_latency [--conversations 20] [--rounds 10]
+    .venvs/backend/bin/python -m bench.handoff_latency [--conversations 20] [--rounds 10] [--postgres URL]
+
+With --postgres the back office keeps its records in a scratch schema of that
+PostgreSQL database (dropped afterwards) instead of the embedded SQLite file;
+the Rasa server's tracker store stays on SQLite.
 
 Goal (issue "Human handoff and the agent console"): p95 under 300 ms each way
 with 20 concurrent conversations on this machine.
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -28,7 +33,7 @@ import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Iterator
 
 import httpx
 
@@ -125,8 +130,8 @@ class Citizen:
                 self.arrivals.put_nowait((time.perf_counter(), data["text"]))
 
 
-def create_agents(hotline: Hotline, count: int) -> list[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{hotline.var_dir}/backend.db", "STAFF_PASSWORD": PASSWORD}
+def create_agents(hotline: Hotline, count: int, database_url: str) -> list[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "STAFF_PASSWORD": PASSWORD}
     names = [f"bench{number:02d}" for number in range(count)]
     for name in names:
         subprocess.run(
@@ -243,15 +248,40 @@ def report_slow_requests(backend_log: str) -> None:
         print(f"  {method:<5} {route:<60} n={len(times):<4} max={max(times)} ms")
 
 
+@contextlib.contextmanager
+def back_office_database(scratch: Path, postgres_url: str | None) -> Iterator[str]:
+    """The back office's database URL: the embedded SQLite file, or a scratch PostgreSQL schema."""
+    if not postgres_url:
+        yield f"sqlite:///{scratch}/backend.db"
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_handoff_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{postgres_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--postgres", metavar="URL", help="e.g. postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-handoff-") as scratch:
-        hotline = start_hotline(Path(scratch), SLOW_REQUEST_MS=str(SLOW_REQUEST_MS))
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-handoff-") as scratch,
+        back_office_database(Path(scratch), args.postgres) as database_url,
+    ):
+        hotline = start_hotline(Path(scratch), SLOW_REQUEST_MS=str(SLOW_REQUEST_MS), DATABASE_URL=database_url)
+        print(f"back office database: {'PostgreSQL' if args.postgres else 'SQLite'}")
         try:
-            agents = create_agents(hotline, -(-args.conversations // CAPACITY))
+            agents = create_agents(hotline, -(-args.conversations // CAPACITY), database_url)
             asyncio.run(measure(hotline, agents, args.conversations, args.rounds))
         except Exception:
             # What the processes said about the failed delivery (their logs go with the scratch directory).
