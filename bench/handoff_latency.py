@@ -8,7 +8,11 @@ citizen's web chat stream), all conversations at once. In the same run it
 times an ordinary assistant turn ("hello", answered by the assistant) at the
 same concurrency, as the baseline the ratios are taken against.
 
-    .venvs/backend/bin/python -m bench.handoff_latency [--conversations 20] [--rounds 10]
+    .venvs/backend/bin/python -m bench.handoff_latency [--conversations 20] [--rounds 10] [--postgres URL]
+
+With --postgres the back office keeps its records in a scratch schema of that
+PostgreSQL database (dropped afterwards) instead of the embedded SQLite file;
+the Rasa server's tracker store stays on SQLite.
 
 Goal (issue "Human handoff and the agent console"): p95 under 300 ms each way
 with 20 concurrent conversations on this machine.
@@ -18,8 +22,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -27,7 +33,7 @@ import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Iterator
 
 import httpx
 
@@ -38,6 +44,7 @@ from tests.e2e.hotline_process import Hotline, start_hotline  # noqa: E402
 
 PASSWORD = "bench-agent-password"
 CAPACITY = 3
+SLOW_REQUEST_MS = 100  # the back office logs requests slower than this during the run
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -123,8 +130,8 @@ class Citizen:
                 self.arrivals.put_nowait((time.perf_counter(), data["text"]))
 
 
-def create_agents(hotline: Hotline, count: int) -> list[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{hotline.var_dir}/backend.db", "STAFF_PASSWORD": PASSWORD}
+def create_agents(hotline: Hotline, count: int, database_url: str) -> list[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "STAFF_PASSWORD": PASSWORD}
     names = [f"bench{number:02d}" for number in range(count)]
     for name in names:
         subprocess.run(
@@ -228,22 +235,61 @@ async def measure(hotline: Hotline, agent_names: list[str], conversations: int, 
         print(f"Goal p95 < 300 ms, {name}: {verdict} ({figures['p95']:.0f} ms)")
 
 
+SLOW_REQUEST = re.compile(r"slow request: (\S+) (\S+) (.+?) after (\d+) ms")
+
+
+def report_slow_requests(backend_log: str) -> None:
+    """The back office's slow requests of the run (app/core/request_timing.py), by route."""
+    by_route: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for method, route, _outcome, ms in SLOW_REQUEST.findall(backend_log):
+        by_route[(method, route)].append(int(ms))
+    print(f"\nBack-office requests slower than {SLOW_REQUEST_MS} ms: {sum(map(len, by_route.values()))}")
+    for (method, route), times in sorted(by_route.items(), key=lambda item: -max(item[1])):
+        print(f"  {method:<5} {route:<60} n={len(times):<4} max={max(times)} ms")
+
+
+@contextlib.contextmanager
+def back_office_database(scratch: Path, postgres_url: str | None) -> Iterator[str]:
+    """The back office's database URL: the embedded SQLite file, or a scratch PostgreSQL schema."""
+    if not postgres_url:
+        yield f"sqlite:///{scratch}/backend.db"
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_handoff_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{postgres_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--postgres", metavar="URL", help="e.g. postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-handoff-") as scratch:
-        hotline = start_hotline(Path(scratch))
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-handoff-") as scratch,
+        back_office_database(Path(scratch), args.postgres) as database_url,
+    ):
+        hotline = start_hotline(Path(scratch), SLOW_REQUEST_MS=str(SLOW_REQUEST_MS), DATABASE_URL=database_url)
+        print(f"back office database: {'PostgreSQL' if args.postgres else 'SQLite'}")
         try:
-            agents = create_agents(hotline, -(-args.conversations // CAPACITY))
+            agents = create_agents(hotline, -(-args.conversations // CAPACITY), database_url)
             asyncio.run(measure(hotline, agents, args.conversations, args.rounds))
-        except AssertionError:
+        except Exception:
             # What the processes said about the failed delivery (their logs go with the scratch directory).
             for name in ("rasa", "backend"):
                 print(f"--- end of {name}.log ---\n{hotline.log(name)[-4000:]}", file=sys.stderr)
             raise
         finally:
+            report_slow_requests(hotline.log("backend"))
             hotline.stop()
 
 

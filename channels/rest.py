@@ -82,7 +82,7 @@ class RestInput(RasaRestInput):
                 relay = await take_turn(
                     request.app.ctx.agent,
                     self.back_office,
-                    sender_id,
+                    message,
                     text,
                     lambda: on_new_message(message),
                     lambda: collector.messages,

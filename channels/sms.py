@@ -222,7 +222,7 @@ class SmsInput(InputChannel):
         relay = await take_turn(
             request.app.ctx.agent,
             self.back_office,
-            conversation_id,
+            message,
             metadata.get("display_text") or text,
             lambda: on_new_message(message),
             lambda: collector.messages,

@@ -391,7 +391,7 @@ class VoiceInput(InputChannel):
         message = UserMessage(text, collector, conversation_id, input_channel=CHANNEL, metadata=metadata)
         # During a handoff the caller's words go to the agent (the assistant stays silent).
         relay = await take_turn(
-            request.app.ctx.agent, self.back_office, conversation_id, text,
+            request.app.ctx.agent, self.back_office, message, text,
             lambda: on_new_message(message), lambda: collector.messages,
         )  # fmt: skip
         if relay is Relay.FAILED:

@@ -161,7 +161,7 @@ class WebChatInput(InputChannel):
                 relay = await take_turn(
                     request.app.ctx.agent,
                     self.back_office,
-                    sender_id,
+                    message,
                     shown,
                     lambda: on_new_message(message),
                     lambda: collector.messages,

@@ -17,6 +17,7 @@ from app.console.main import console_api, console_pages, console_static
 from app.core.config import settings
 from app.core.db import new_session
 from app.core.request_limits import BodySizeLimit
+from app.core.request_timing import SlowRequestLog
 from app.lifecycle.escalation import run_overdue_checks
 from app.live.updates import get_live_updates
 from app.notifications.runner import run_notification_checks
@@ -102,6 +103,7 @@ async def database_unavailable(_request: Request, error: Exception) -> JSONRespo
     )
 
 
+app.add_middleware(SlowRequestLog, threshold_ms=settings.SLOW_REQUEST_MS)
 # Outermost, so that an oversized body is refused before anything reads it.
 app.add_middleware(BodySizeLimit)
 

@@ -143,3 +143,27 @@ def test_an_emergency_gets_the_safety_message_and_the_urgent_team(hotline: Hotli
     dana = ConsoleSession(hotline, "dana")
     row = next(c for c in dana.get("/conversations").json() if c["reference"] == reference)
     assert row["team"] == "urgent" and row["reason"] == "emergency"
+
+
+def test_a_message_to_an_agent_skips_the_nlu_but_keeps_its_language_for_the_hand_back(hotline: Hotline) -> None:
+    # Nobody answers a handed-off message with the assistant's understanding of it, so it is recorded
+    # without the NLU (which would hold the Rasa server's event loop for every other conversation);
+    # only the language the citizen wrote in is kept, and the assistant takes the conversation back in it.
+    citizen = Conversation(hotline.rasa_url)
+    reference = hand_off(hotline, citizen)
+    chen = ConsoleSession(hotline, "chen")  # permits and Chinese
+    chen.put("/me/presence", {"presence": "available"}).raise_for_status()
+    chen.post(f"/conversations/{reference}/claim").raise_for_status()
+
+    assert citizen.say("我想知道审批什么时候完成") == []
+    assert eventually(
+        lambda: chen.get(f"/conversations/{reference}").json()["messages"][-1]["text"] == "我想知道审批什么时候完成"
+    )
+    recorded = [e for e in tracker_events(hotline, citizen.sender) if e["event"] == "user"][-1]
+    assert recorded["text"] == "我想知道审批什么时候完成"
+    assert recorded["parse_data"]["intent"]["name"] is None  # the NLU did not run
+    assert [(e["entity"], e["value"]) for e in recorded["parse_data"]["entities"]] == [("language", "zh")]
+
+    chen.post(f"/conversations/{reference}/hand-back", {"note": "审批将在周五前完成。"}).raise_for_status()
+    back = [e["text"] for e in tracker_events(hotline, citizen.sender) if e["event"] == "bot" and e.get("text")]
+    assert back[-2] == "您已回到智能助手。我们的团队备注：审批将在周五前完成。", back[-2:]

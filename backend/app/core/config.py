@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     RASA_TIMEOUT_SECONDS: float = 5.0
     # Live updates across back-office processes; empty = this process only.
     REDIS_URL: str = ""
+    # Requests whose response starts later than this are logged (method, route template, ms); 0: none.
+    SLOW_REQUEST_MS: float = Field(default=500, ge=0)
 
     # When agents staff the contact centre, in its own time zone ("always" for round the clock).
     CALL_CENTRE_HOURS: str = "Mon-Fri 08:00-18:00; Sat 09:00-13:00"

@@ -25,6 +25,9 @@ HANDED_BACK_INTENT = "EXTERNAL_handed_back"
 CLOSED_INTENT = "EXTERNAL_handoff_closed"
 # The survey about a resolved service request (bot/domain/handoff.yml); the entity names the request.
 REQUEST_RESOLVED_INTENT = "EXTERNAL_request_resolved"
+# Rasa answers an appended event with the conversation's state, by default every event since the
+# last restart, serialised on its event loop each time; nothing here reads them.
+NO_EVENTS = "NONE"
 RATED_REQUEST_ENTITY = "rated_request"
 
 
@@ -87,6 +90,7 @@ class RasaDelivery:
             [event],
             execute_side_effects="true",
             output_channel="latest",
+            include_events=NO_EVENTS,
         )
 
     def send_status(self, conversation_id: str, custom: dict[str, Any]) -> None:
@@ -96,6 +100,7 @@ class RasaDelivery:
             [{"event": "bot", "text": None, "data": {"custom": custom}, "metadata": {"sender": "hotline"}}],
             execute_side_effects="true",
             output_channel="latest",
+            include_events=NO_EVENTS,
         )
 
     def resume_assistant(self, conversation_id: str, *, intent: str, entities: dict[str, str]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.config import settings
@@ -73,12 +73,32 @@ def get_handoff(*, session: Session, reference: str) -> Handoff | None:
     return _load(session, Handoff.reference == reference)
 
 
+def get_handoff_row(*, session: Session, reference: str) -> Handoff | None:
+    """The handoff without its transcript, for an agent's reply (see open_handoff_row)."""
+    return session.scalar(select(Handoff).where(Handoff.reference == reference))
+
+
 def open_handoff_for(*, session: Session, conversation_id: str) -> Handoff | None:
     """The conversation's handoff that is waiting or with an agent, if any."""
     return _load(
         session,
         Handoff.conversation_id == conversation_id,
         Handoff.status.in_([HandoffStatus.WAITING.value, HandoffStatus.ASSIGNED.value]),
+    )
+
+
+def open_handoff_row(*, session: Session, conversation_id: str) -> Handoff | None:
+    """The conversation's open handoff without its transcript, for appending to it on the hot path.
+
+    Relaying a message needs the handoff's own columns only; loading every
+    message and event first made each relay slower as the conversation grew,
+    inside a transaction that on SQLite holds the write lock.
+    """
+    return session.scalar(
+        select(Handoff).where(
+            Handoff.conversation_id == conversation_id,
+            Handoff.status.in_([HandoffStatus.WAITING.value, HandoffStatus.ASSIGNED.value]),
+        )
     )
 
 
@@ -165,13 +185,17 @@ def record_citizen_message(
     intent_confidence: float | None = None,
 ) -> tuple[Handoff, HandoffMessage] | None:
     """Store a message the citizen sent while handed off; None when the conversation has no open handoff."""
-    handoff = open_handoff_for(session=session, conversation_id=conversation_id)
+    handoff = open_handoff_row(session=session, conversation_id=conversation_id)
     if handoff is None:
         return None
     message = HandoffMessage(
-        sender=MessageSender.CITIZEN.value, text=text, sent_at=sent_at or utc_now(), delivery=Delivery.NOT_SENT.value
+        handoff_id=handoff.id,
+        sender=MessageSender.CITIZEN.value,
+        text=text,
+        sent_at=sent_at or utc_now(),
+        delivery=Delivery.NOT_SENT.value,
     )
-    handoff.messages.append(message)
+    session.add(message)
     if intent is not None:
         # The console shows the assistant's latest understanding next to the message.
         handoff.intent, handoff.intent_confidence = intent, intent_confidence
@@ -253,7 +277,11 @@ def add_agent_message(*, session: Session, handoff: Handoff, agent: StaffUser, t
         sent_at=utc_now(),
         delivery=Delivery.NOT_SENT.value,
     )
-    handoff.messages.append(message)
+    if "messages" in inspect(handoff).unloaded:
+        message.handoff_id = handoff.id  # appended without reading the transcript (get_handoff_row)
+        session.add(message)
+    else:
+        handoff.messages.append(message)
     session.commit()
     return message
 
@@ -418,9 +446,7 @@ def file_callback(*, session: Session, callback_in: CallbackCreate, now: datetim
     category = get_service_by_code(session=session, code=CALLBACK_CATEGORY, kind=ServiceKind.SERVICE_REQUEST)
     if category is None:
         raise RuntimeError("the service catalogue has no 'callback' category")
-    team = team_for(
-        session=session, reason=callback_in.reason, topic=callback_in.topic, language=callback_in.language
-    )
+    team = team_for(session=session, reason=callback_in.reason, topic=callback_in.topic, language=callback_in.language)
     opens = settings.opening_hours.next_opening(now)
     request: ServiceRequest = create_service_request(
         session=session,

@@ -121,7 +121,15 @@ def _try_later(notification: CitizenNotification, error: str, now: datetime, max
 def _rating_question(
     session: Session, notification: CitizenNotification, rasa: RasaDelivery, now: datetime, *, on_citizen_channel: bool
 ) -> list[str] | None:
-    """Ask the assistant to put the rating question; None when it cannot be asked now (try again later)."""
+    """Ask the assistant to put the rating question; None when it cannot be asked now (try again later).
+
+    The question is marked asked and committed before the assistant is called,
+    and the caller's claim on the notification with it: the call can take
+    seconds while the Rasa server is busy, and a transaction open meanwhile
+    holds SQLite's write lock, which every relayed message and agent reply
+    waits for. So the question is put at most once, as texts are sent; a call
+    that fails takes the mark back (DeliveryFailed is raised as before).
+    """
     conversation_id = _conversation_id(notification)
     step = notification.service_request_event
     if conversation_id is None or step is None:
@@ -129,9 +137,13 @@ def _rating_question(
     if open_handoff_for(session=session, conversation_id=conversation_id) is not None:
         return None  # an agent has the conversation: the survey would talk over them
     number = step.service_request.request_number
-    texts = rasa.ask_for_rating(conversation_id, number, on_citizen_channel=on_citizen_channel)
     notification.rating_requested_at = now
-    return texts
+    session.commit()
+    try:
+        return rasa.ask_for_rating(conversation_id, number, on_citizen_channel=on_citizen_channel)
+    except DeliveryFailed:
+        notification.rating_requested_at = None
+        raise
 
 
 def _send_sms(
@@ -153,12 +165,16 @@ def _send_sms(
         return
     question: str | None = None
     if notification.asks_for_rating:
+        # Claimed (`sending`) before the question is asked outside the transaction, so no other
+        # run takes this text meanwhile; taken back below when nothing could be asked.
+        status, notification.status = notification.status, S.SENDING.value
         try:
             asked = _rating_question(session, notification, rasa, now, on_citizen_channel=False)
         except DeliveryFailed:
             asked, notification.last_error = None, "assistant_unavailable"
         if asked is None:
             # Nothing sent yet; the update goes with the question once it can be asked (or expires).
+            notification.status = status
             notification.next_attempt_at = now + timedelta(minutes=RETRY_MINUTES[0])
             return
         question = " ".join(asked) or None

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
 from app.core.config import settings
@@ -103,6 +103,28 @@ def test_citizen_messages_are_relayed_to_the_open_handoff(
     assert handoff is not None
     assert handoff.messages[-1].text == "still there? 🙂 我在等" and handoff.messages[-1].sender == "citizen"
     assert handoff.intent == "greet"
+
+
+def test_relaying_a_message_does_not_read_the_transcript(
+    client: TestClient, connection: Connection, auth_headers: dict[str, str], live
+) -> None:
+    # Every citizen message of a handed-off conversation goes through here; reading the whole
+    # transcript first made each relay slower as the conversation grew, inside a transaction that
+    # on SQLite holds the write lock every other relay and reply waits for.
+    url = "/api/v1/conversations/conv-1/citizen-messages"
+    client.post(URL, json=handoff_packet(), headers=auth_headers).raise_for_status()
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        assert client.post(url, json={"text": "are you there?"}, headers=auth_headers).status_code == 202
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
+    read = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert read and not [s for s in read if "handoff_message" in s or "handoff_event" in s], read
 
 
 def test_callback_is_filed_as_a_service_request_after_the_next_opening(

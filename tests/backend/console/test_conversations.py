@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
 from app.handoff.models import Handoff
@@ -65,7 +65,32 @@ def test_claim_then_chat_reaches_the_citizen_through_rasa(
         "token": "rasa-token",
         "execute_side_effects": "true",
         "output_channel": "latest",
+        "include_events": "NONE",  # Rasa need not serialise the whole conversation back
     }
+
+
+def test_a_reply_does_not_read_the_transcript_and_is_in_it_afterwards(
+    client: TestClient, connection: Connection, auth_headers: dict[str, str], live, rasa: RasaCalls
+) -> None:
+    # Agents' replies are the other hot path of a live chat (see the relay's test in api/test_handoffs.py).
+    reference = queue_handoff(client, auth_headers)
+    csrf = available(client, "alice")
+    client.post(f"{API}/conversations/{reference}/claim", headers=csrf).raise_for_status()
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        reply = client.post(f"{API}/conversations/{reference}/messages", json={"text": "One moment."}, headers=csrf)
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
+    assert reply.status_code == 201 and reply.json()["delivery"] == "delivered"
+    read = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert read and not [s for s in read if "handoff_message" in s or "handoff_event" in s], read
+    transcript = client.get(f"{API}/conversations/{reference}").json()["messages"]
+    assert (transcript[-1]["text"], transcript[-1]["delivery"]) == ("One moment.", "delivered")
 
 
 def test_reply_is_kept_and_marked_failed_when_rasa_is_down(

@@ -6,6 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.console.access import SESSION_COOKIE
+from app.models import utc_now
+from app.staff import sessions
 from app.staff.demo import DEMO_PASSWORD
 from app.staff.models import AuditLogEntry, StaffSession, StaffUser
 from tests.backend.handoff_fixtures import sign_in
@@ -71,3 +73,19 @@ def test_sign_out_ends_the_session(client: TestClient, db: Session) -> None:
     assert client.get("/console/api/me").status_code == 401
     actions = db.scalars(select(AuditLogEntry.action).where(AuditLogEntry.actor == "sam")).all()
     assert "sign_in" in actions
+
+
+def test_the_password_is_checked_outside_any_transaction(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Checking an argon2 hash takes a good part of a second; a transaction open meanwhile holds
+    # SQLite's write lock, so every agent signing in at the start of a shift stalled the hotline.
+    checked_in_transaction: list[bool] = []
+    real_check = sessions.verify_password
+
+    def watched_check(password: str, password_hash: str) -> bool:
+        checked_in_transaction.append(db.in_transaction())
+        return real_check(password, password_hash)
+
+    monkeypatch.setattr(sessions, "verify_password", watched_check)
+    signed_in = sessions.sign_in(session=db, username="alice", password=DEMO_PASSWORD, now=utc_now())
+    assert signed_in is not None
+    assert checked_in_transaction == [False]

@@ -1,11 +1,14 @@
 """Web chat citizens who opted in see their requests' updates on their next visit, and are asked for a rating."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.handoff.delivery import get_delivery
 from app.lifecycle.service_requests import accept_work_order, add_progress_note, resolve_work_order
 from tests.backend.handoff_fixtures import sign_in
 from tests.backend.notifications.conftest import Assistant, file_request, notification_settings, notifications_of, run
@@ -84,3 +87,35 @@ def test_the_rating_counts_once_and_only_from_its_own_conversation(
     figures = client.get("/console/api/dashboard", params={"from": today, "to": today}).json()["figures"]
     by_department = next(f for f in figures if f["key"] == "csat_by_department")
     assert ["Street Lighting", 1, 1, 1.0, 5.0] in by_department["rows"]
+
+
+def test_the_rating_question_is_put_outside_any_transaction(
+    client: TestClient,
+    db: Session,
+    auth_headers: dict[str, str],
+    twilio: TwilioStandIn,
+    assistant: Assistant,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Putting the question waits for the Rasa server (seconds when it is busy); a transaction open
+    # meanwhile held SQLite's write lock, so relayed messages and agents' replies stalled behind it.
+    number = file_request(client, auth_headers, channel="webchat", conversation_id=CONVERSATION, contact_phone=None)
+    start = datetime.now(UTC)
+    accept_work_order(session=db, request_number=number, actor="Dana Reid", now=start)
+    resolve_work_order(session=db, request_number=number, resolution="Fixed.", actor="Dana", now=start + MINUTE)
+    delivery = get_delivery()
+    asked_in_transaction: list[bool] = []
+    real_ask = delivery.ask_for_rating
+
+    def watched_ask(*args: Any, **kwargs: Any) -> list[str]:
+        asked_in_transaction.append(db.in_transaction())
+        return real_ask(*args, **kwargs)
+
+    monkeypatch.setattr(delivery, "ask_for_rating", watched_ask)
+    assistant.away = True
+    assert run(db, start + 2 * MINUTE, notification_settings(twilio)) == {}
+    assistant.away = False
+    assert run(db, start + 3 * MINUTE, notification_settings(twilio)) == {"rating_asked": 1}
+    assert asked_in_transaction == [False, False]
+    assert len(assistant.triggers) == 1  # asked once: the failed call took its mark back, the next one kept it
+    assert run(db, start + 4 * MINUTE, notification_settings(twilio)) == {}

@@ -95,9 +95,10 @@ def detail(session: Session, handoff: Handoff) -> HandoffDetail:
     )
 
 
-def visible_handoff(session: Session, user: StaffUser, reference: str) -> Handoff:
+def visible_handoff(session: Session, user: StaffUser, reference: str, *, transcript: bool = True) -> Handoff:
     """The handoff if this user may see it; 404 otherwise, so references cannot be probed."""
-    handoff = service.get_handoff(session=session, reference=reference)
+    get = service.get_handoff if transcript else service.get_handoff_row
+    handoff = get(session=session, reference=reference)
     if handoff is None or not can_see_conversation(user, team_id=handoff.team_id, agent_id=handoff.assigned_agent_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation in your queues.")
     return handoff
@@ -164,7 +165,8 @@ def claim(
     response_model=MessagePublic,
 )
 def reply(reference: Reference, body: AgentMessageIn, user: ConversationHandler, session: SessionDep) -> MessagePublic:
-    handoff = visible_handoff(session, user, reference)
+    # The hot path of a live chat: the transcript is not read to add a line to it.
+    handoff = visible_handoff(session, user, reference, transcript=False)
     if handoff.channel == "voice":
         raise HTTPException(status.HTTP_409_CONFLICT, "This citizen is on the phone: answer the call from the queue.")
     try:
